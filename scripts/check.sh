@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite, as `make check` runs it: build (module with W=1 and
+# sparse, warnings are failures; userspace with -Werror), checkpatch, unit
+# tests, then the VM selftests.  Every stage reports; the last line is the
+# sum: `N passed, N failed[, N skipped]`.  Exit status 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+logs=$top/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+KVER=${KVER:-$(scripts/kver.sh)} || exit 1
+export KVER
+kdir=/lib/modules/$KVER/build
+
+passed=0 failed=0 skipped=0
+skips=()
+failures=()
+
+note() { printf '%s\n' "$*"; }
+
+# stage_cmd NAME CMD...: one pass or fail from the command's exit status
+stage_cmd() {
+	local name=$1 log
+	shift
+	log=$logs/$(echo "$name" | tr ' /' '__').log
+	if "$@" > "$log" 2>&1; then
+		note "ok - $name"
+		passed=$((passed + 1))
+	else
+		note "not ok - $name (log: ${log#"$top"/})"
+		tail -n 25 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+}
+
+# stage_tests NAME CMD...: a test runner whose last summary line is added in
+stage_tests() {
+	local name=$1 log line p f s rc
+	shift
+	log=$logs/$(echo "$name" | tr ' /' '__').log
+	"$@" > "$log" 2>&1
+	rc=$?
+	grep -E '^(not )?ok |^# SKIP|^SKIP' "$log" | sed "s/^/    [$name] /"
+	line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		note "not ok - $name: no summary line (exit $rc, log: ${log#"$top"/})"
+		tail -n 25 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+		failures+=("$name")
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/.*\b([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.*\b([0-9]+) failed.*/\1/')
+	s=0
+	echo "$line" | grep -q skipped && s=$(echo "$line" | sed -E 's/.*\b([0-9]+) skipped.*/\1/')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	if [ "$s" != 0 ]; then
+		skips+=("$name: $(grep -E '# SKIP|^SKIP' "$log" | tr '\n' ';')")
+	fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		note "not ok - $name: runner exited $rc with no failed test (log: ${log#"$top"/})"
+		tail -n 25 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+	[ "$f" = 0 ] && [ "$rc" = 0 ] || failures+=("$name")
+	note "$name: $line"
+}
+
+# kernel build: W=1 must be silent about our own files
+build_module() {
+	make -C "$kdir" M="$top" W=1 modules 2>&1 | tee "$logs/module-build.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E 'warning:|error:' "$logs/module-build.out"
+}
+
+# sparse: force a rebuild of every object so each is checked
+sparse_module() {
+	make -C "$kdir" M="$top" C=2 CF=-D__CHECK_ENDIAN__ modules 2>&1 |
+		tee "$logs/sparse.out"
+	[ "${PIPESTATUS[0]}" = 0 ] || return 1
+	! grep -E '^[^ ]*\.[ch]:[0-9]+:[0-9]+: (warning|error):' "$logs/sparse.out"
+}
+
+build_user() {
+	local d
+	for d in genl-tool selftests/tools tests/unit; do
+		[ -f "$d/Makefile" ] || continue
+		make -C "$d" all || return 1
+	done
+}
+
+note "# nf_ovpn check: kernel $KVER"
+stage_cmd "build: module (W=1, no warnings)" build_module
+stage_cmd "build: sparse (C=2 CF=-D__CHECK_ENDIAN__, no warnings)" sparse_module
+stage_cmd "style: checkpatch --strict on kmod/" scripts/checkpatch.sh
+[ -f genl-tool/Makefile ] || [ -f selftests/tools/Makefile ] &&
+	stage_cmd "build: userspace (-Wall -Wextra -Werror)" build_user
+[ -f tests/unit/Makefile ] && stage_tests "unit" make -s -C tests/unit test
+[ -f genl-tool/Makefile ] && stage_tests "cli-unit" make -s -C genl-tool test
+[ -f selftests/tools/Makefile ] && stage_tests "peer-tool" make -s -C selftests/tools test
+stage_tests "vm-runner" selftests/vm/test-runner.sh
+stage_tests "vm-selftests" selftests/run.sh
+
+note ""
+if [ ${#skips[@]} -gt 0 ]; then
+	note "skipped:"
+	printf '  %s\n' "${skips[@]}"
+fi
+if [ ${#failures[@]} -gt 0 ]; then
+	note "failed stages:"
+	printf '  %s\n' "${failures[@]}"
+fi
+if [ "$skipped" != 0 ]; then
+	note "$passed passed, $failed failed, $skipped skipped"
+else
+	note "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]
