@@ -7,6 +7,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -21,6 +22,9 @@ struct nf_ovpn_net {
 };
 
 extern unsigned int nf_ovpn_net_id;
+
+/* deferred peer work (expiry, notifications); drained at module exit */
+extern struct workqueue_struct *nf_ovpn_wq;
 
 static inline struct nf_ovpn_net *nf_ovpn_pernet(const struct net *net)
 {

@@ -98,6 +98,7 @@ note "# nf_ovpn check: kernel $KVER"
 stage_cmd "build: module (W=1, no warnings)" build_module
 stage_cmd "build: sparse (C=2 CF=-D__CHECK_ENDIAN__, no warnings)" sparse_module
 stage_cmd "style: checkpatch --strict on kmod/" scripts/checkpatch.sh
+stage_cmd "spec: nf_ovpn.yaml matches the uapi header" python3 scripts/check-spec.py
 [ -f genl-tool/Makefile ] || [ -f selftests/tools/Makefile ] &&
 	stage_cmd "build: userspace (-Wall -Wextra -Werror)" build_user
 [ -f tests/unit/Makefile ] && stage_tests "unit" make -s -C tests/unit test

@@ -9,7 +9,7 @@ PKGS="build-essential bc bison flex libelf-dev linux-headers-amd64 linux-image-a
       linux-source qemu-system-x86 busybox-static cpio kmod
       libnl-genl-3-dev libnl-3-dev libssl-dev pkg-config
       iproute2 iputils-ping iperf3 tcpdump openssl openvpn conntrack
-      sparse jq python3-yaml procps psmisc dpkg-dev fakeroot git xz-utils
+      sparse jq python3-yaml nftables iptables procps psmisc dpkg-dev fakeroot git xz-utils
       liblzo2-dev liblz4-dev libpam0g-dev libpkcs11-helper1-dev
       libcap-ng-dev libcmocka-dev autoconf automake libtool python3-docutils
       openvpn-dco-dkms dkms"

@@ -94,6 +94,10 @@ enum nf_ovpn_a_inst {
 	NF_OVPN_A_INST_PEER_COUNT,	/* u32, reply only */
 	NF_OVPN_A_INST_STATS,		/* nest: nf_ovpn_a_stats, reply only */
 	NF_OVPN_A_INST_PAD,
+	NF_OVPN_A_INST_PERSIST,		/* flag: not owned by the requesting
+					 * socket; lives until INST_DEL, its
+					 * device or netns goes (CLI, tests)
+					 */
 
 	__NF_OVPN_A_INST_MAX,
 	NF_OVPN_A_INST_MAX = __NF_OVPN_A_INST_MAX - 1

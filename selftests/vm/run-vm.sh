@@ -9,6 +9,8 @@
 # Usage: run-vm.sh [--timeout SEC] [--name NAME] [--kver KVER] -- CMD [ARGS...]
 #   CMD runs under bash in the guest, in the work tree's top directory.
 #   Results land in build/vm/NAME/: console.log output.log dmesg.log rc
+#   Debugging: NFOVPN_QEMU_EXTRA adds QEMU options (e.g. a -monitor socket),
+#   NFOVPN_APPEND adds kernel command line options (e.g. nokaslr).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,8 +53,11 @@ mkdir -p "$res"
 } > "$res/cmd.sh"
 
 # KVM hangs on these machines right after real-mode setup: always TCG.
+# Multi-threaded TCG deadlocks the guest's 9p client (a spinlock in
+# p9_client_rpc spins forever after a few dozen `ip netns exec`, with or
+# without nf_ovpn loaded): one host thread for both vCPUs by default.
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+	-accel tcg,thread=${NFOVPN_TCG_THREAD:-single} -cpu max -smp 2 -m 2048 \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-device virtio-rng-pci \
 	-kernel "$kernel" -initrd "$initrd" \
@@ -60,7 +65,8 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
 	-fsdev local,id=w,path="$top",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=w,mount_tag=worktree \
-	-append "console=ttyS0 panic=-1 loglevel=4 quiet nfovpn.tree=$top nfovpn.result=$res" \
+	${NFOVPN_QEMU_EXTRA:-} \
+	-append "console=ttyS0 panic=-1 loglevel=4 quiet ${NFOVPN_APPEND:-} nfovpn.tree=$top nfovpn.result=$res" \
 	< /dev/null > "$res/console.log" 2>&1
 qrc=$?
 

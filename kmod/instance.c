@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_ovpn: instances (one per OpenVPN process and tun device) and their
+ * address table (VPN addresses and iroutes -> peer-id, longest prefix).
+ *
+ * Lifetime: an instance is created by INST_NEW and sits on
+ * nf_ovpn_net.instances until INST_DEL, the owning netlink socket closing,
+ * its tun device going away, netns exit or rmmod; all of these run in
+ * process context under nf_ovpn_net.lock and end in nf_ovpn_inst_remove().
+ * Readers (the hooks) find it under RCU; the memory is freed by RCU after
+ * the last reference (list, peers, in-flight crypto) is gone.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/hash.h>
+#include <linux/idr.h>
+#include <linux/if_arp.h>
+#include <linux/inetdevice.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "datapath.h"
+#include "instance.h"
+#include "netlink.h"
+#include "peer.h"
+
+static DEFINE_IDA(nf_ovpn_inst_ida);
+atomic_t nf_ovpn_nr_instances = ATOMIC_INIT(0);
+
+static void inst_free_rcu(struct rcu_head *head)
+{
+	struct nf_ovpn_inst *inst = container_of(head, struct nf_ovpn_inst, rcu);
+
+	nf_ovpn_stats_free(inst->stats);
+	ida_free(&nf_ovpn_inst_ida, inst->id);
+	kfree(inst);
+	atomic_dec(&nf_ovpn_nr_instances);
+}
+
+void nf_ovpn_inst_put(struct nf_ovpn_inst *inst)
+{
+	if (refcount_dec_and_test(&inst->refcnt))
+		call_rcu(&inst->rcu, inst_free_rcu);
+}
+
+struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex(struct nf_ovpn_net *on,
+					     int ifindex)
+{
+	struct nf_ovpn_inst *inst;
+
+	lockdep_assert_held(&on->lock);
+	list_for_each_entry(inst, &on->instances, node)
+		if (inst->ifindex == ifindex)
+			return inst;
+	return NULL;
+}
+
+static bool inst_sock_clash(struct nf_ovpn_net *on,
+			    const struct nf_ovpn_inst_config *cfg)
+{
+	struct nf_ovpn_inst *inst;
+
+	list_for_each_entry(inst, &on->instances, node) {
+		if (inst->local_port != cfg->local_port)
+			continue;
+		/* same port: only disjoint explicit addresses may share it */
+		if (!inst->has_ip4 || !cfg->has_ip4 ||
+		    inst->local_ip4 == cfg->local_ip4)
+			return true;
+	}
+	return false;
+}
+
+struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
+				      const struct nf_ovpn_inst_config *cfg,
+				      struct netlink_ext_ack *extack)
+{
+	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
+	struct nf_ovpn_inst *inst;
+	struct net_device *dev;
+	int err, i;
+
+	lockdep_assert_held(&on->lock);
+
+	if (nf_ovpn_inst_by_ifindex(on, cfg->ifindex)) {
+		NL_SET_ERR_MSG_MOD(extack, "device already has an instance");
+		return ERR_PTR(-EEXIST);
+	}
+	if (inst_sock_clash(on, cfg)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "another instance uses this local address and port");
+		return ERR_PTR(-EADDRINUSE);
+	}
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return ERR_PTR(-ENOMEM);
+	err = ida_alloc_min(&nf_ovpn_inst_ida, 1, GFP_KERNEL);
+	if (err < 0)
+		goto err_free;
+	inst->id = err;
+	atomic_inc(&nf_ovpn_nr_instances);
+	refcount_set(&inst->refcnt, 1);
+	inst->on = on;
+	inst->net = net;
+	inst->portid = cfg->portid;
+	inst->ifindex = cfg->ifindex;
+	inst->mode = cfg->mode;
+	inst->has_ip4 = cfg->has_ip4;
+	inst->local_ip4 = cfg->local_ip4;
+	inst->has_ip6 = cfg->has_ip6;
+	inst->local_ip6 = cfg->local_ip6;
+	inst->local_port = cfg->local_port;
+	xa_init_flags(&inst->peers, XA_FLAGS_LOCK_BH);
+	spin_lock_init(&inst->vpn_lock);
+	for (i = 0; i < ARRAY_SIZE(inst->vpn_hash); i++)
+		INIT_HLIST_HEAD(&inst->vpn_hash[i]);
+	INIT_LIST_HEAD(&inst->iroutes);
+
+	inst->stats = nf_ovpn_stats_alloc();
+	if (!inst->stats) {
+		err = -ENOMEM;
+		goto err_put;
+	}
+
+	dev = dev_get_by_index(net, cfg->ifindex);
+	if (!dev) {
+		NL_SET_ERR_MSG_MOD(extack, "no such device");
+		err = -ENODEV;
+		goto err_put;
+	}
+	if (dev->type != ARPHRD_NONE) {
+		/* tun in IFF_TUN mode; tap/ethernet would need L2 framing */
+		NL_SET_ERR_MSG_MOD(extack, "device is not a tun (layer 3) device");
+		dev_put(dev);
+		err = -EOPNOTSUPP;
+		goto err_put;
+	}
+	/* dev_get_by_index()'s reference becomes the instance's, tracked */
+	inst->dev = dev;
+	netdev_tracker_alloc(dev, &inst->dev_tracker, GFP_KERNEL);
+
+	if (list_empty(&on->instances)) {
+		err = nf_ovpn_hooks_register(net);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot register netfilter hooks");
+			goto err_dev;
+		}
+	}
+	list_add_tail_rcu(&inst->node, &on->instances);
+	return inst;
+
+err_dev:
+	netdev_put(inst->dev, &inst->dev_tracker);
+	inst->dev = NULL;
+err_put:
+	nf_ovpn_inst_put(inst);
+	return ERR_PTR(err);
+err_free:
+	kfree(inst);
+	return ERR_PTR(err);
+}
+
+/*
+ * Remove @inst and every peer of it.  Called under nf_ovpn_net.lock from
+ * every removal path; the instance may still be referenced by packets in
+ * flight, which see inst->dead / the empty peer table and give up.
+ */
+void nf_ovpn_inst_remove(struct nf_ovpn_inst *inst, u8 reason)
+{
+	struct nf_ovpn_net *on = inst->on;
+	struct nf_ovpn_peer *peer;
+	unsigned long id;
+
+	lockdep_assert_held(&on->lock);
+	if (inst->dead)
+		return;
+	inst->dead = true;
+
+	xa_for_each(&inst->peers, id, peer)
+		nf_ovpn_peer_remove(peer, reason);
+
+	list_del_rcu(&inst->node);
+	if (list_empty(&on->instances))
+		nf_ovpn_hooks_unregister(inst->net);
+	/* hooks that still see the instance finish under RCU before the
+	 * device reference is dropped: rx/tx only touch inst->dev under RCU
+	 */
+	synchronize_net();
+	netdev_put(inst->dev, &inst->dev_tracker);
+	nf_ovpn_inst_put(inst);
+}
+
+void nf_ovpn_inst_flush(struct nf_ovpn_net *on, u8 reason)
+{
+	struct nf_ovpn_inst *inst, *tmp;
+
+	mutex_lock(&on->lock);
+	list_for_each_entry_safe(inst, tmp, &on->instances, node)
+		nf_ovpn_inst_remove(inst, reason);
+	mutex_unlock(&on->lock);
+}
+
+/* the netlink socket @portid closed: remove what it owned */
+void nf_ovpn_inst_release_portid(struct net *net, u32 portid)
+{
+	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
+	struct nf_ovpn_inst *inst, *tmp;
+
+	mutex_lock(&on->lock);
+	list_for_each_entry_safe(inst, tmp, &on->instances, node)
+		if (inst->portid == portid)
+			nf_ovpn_inst_remove(inst, NF_OVPN_DEL_RELEASED);
+	mutex_unlock(&on->lock);
+}
+
+static bool inst_matches_sock(const struct nf_ovpn_inst *inst, u8 family,
+			      const void *daddr)
+{
+	if (family == AF_INET) {
+		const __be32 *a = daddr;
+
+		if (inst->has_ip4)
+			return inst->local_ip4 == *a;
+		/* bound to IPv6 only: a v4 packet is not for this socket */
+		return !inst->has_ip6;
+	}
+	if (inst->has_ip6)
+		return ipv6_addr_equal(&inst->local_ip6, daddr);
+	return !inst->has_ip4;
+}
+
+struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net, u8 family,
+					      const void *daddr, __be16 dport)
+{
+	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
+	struct nf_ovpn_inst *inst;
+
+	list_for_each_entry_rcu(inst, &on->instances, node)
+		if (inst->local_port == dport &&
+		    inst_matches_sock(inst, family, daddr))
+			return inst;
+	return NULL;
+}
+
+struct nf_ovpn_inst *nf_ovpn_inst_by_dev_rcu(const struct net_device *dev)
+{
+	struct nf_ovpn_net *on = nf_ovpn_pernet(dev_net(dev));
+	struct nf_ovpn_inst *inst;
+
+	list_for_each_entry_rcu(inst, &on->instances, node)
+		if (inst->dev == dev)
+			return inst;
+	return NULL;
+}
+
+/* ---- address table ---- */
+
+static u32 route_hash(u8 family, const void *addr)
+{
+	if (family == AF_INET)
+		return hash_32((__force u32)*(const __be32 *)addr, 8);
+	return hash_32(ipv6_addr_hash(addr), 8);
+}
+
+static bool prefix_match(const struct nf_ovpn_route *r, const void *addr)
+{
+	if (r->family == AF_INET) {
+		__be32 mask = inet_make_mask(r->prefixlen);
+
+		return !((r->addr.ip4 ^ *(const __be32 *)addr) & mask);
+	}
+	return ipv6_prefix_equal(&r->addr.ip6, addr, r->prefixlen);
+}
+
+static bool route_is_host(const struct nf_ovpn_route *r)
+{
+	return r->prefixlen == (r->family == AF_INET ? 32 : 128);
+}
+
+int nf_ovpn_inst_route_lookup_rcu(struct nf_ovpn_inst *inst, u8 family,
+				  const void *addr)
+{
+	struct nf_ovpn_route *r;
+
+	hlist_for_each_entry_rcu(r, &inst->vpn_hash[route_hash(family, addr)],
+				 hnode)
+		if (r->family == family && prefix_match(r, addr))
+			return r->peer_id;
+	/* longest prefix first: the first match wins */
+	list_for_each_entry_rcu(r, &inst->iroutes, lnode)
+		if (r->family == family && prefix_match(r, addr))
+			return r->peer_id;
+	return -ENOENT;
+}
+
+/* under nf_ovpn_net.lock; @r is owned by the table afterwards */
+void nf_ovpn_inst_route_add(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
+{
+	struct nf_ovpn_route *pos;
+
+	spin_lock_bh(&inst->vpn_lock);
+	if (route_is_host(r)) {
+		hlist_add_head_rcu(&r->hnode,
+				   &inst->vpn_hash[route_hash(r->family, &r->addr)]);
+	} else {
+		list_for_each_entry(pos, &inst->iroutes, lnode)
+			if (pos->prefixlen < r->prefixlen)
+				break;
+		list_add_tail_rcu(&r->lnode, &pos->lnode);
+	}
+	spin_unlock_bh(&inst->vpn_lock);
+}
+
+void nf_ovpn_inst_route_del(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
+{
+	spin_lock_bh(&inst->vpn_lock);
+	if (route_is_host(r))
+		hlist_del_rcu(&r->hnode);
+	else
+		list_del_rcu(&r->lnode);
+	spin_unlock_bh(&inst->vpn_lock);
+	kfree_rcu(r, rcu);
+}

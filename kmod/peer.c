@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_ovpn: peers.
+ *
+ * Lifetime: a peer is created by PEER_NEW and published in inst->peers.
+ * It leaves the table in nf_ovpn_peer_remove(), always under
+ * nf_ovpn_net.lock and exactly once (peer->dead), whoever asks: PEER_DEL,
+ * keepalive expiry (through peer->work), instance removal (INST_DEL, the
+ * owner's socket closing, the tun device going, netns exit, rmmod).
+ * References: the table holds one; the keepalive timer and the work item
+ * each hold one while pending; the datapath takes one with
+ * nf_ovpn_peer_hold() only when it leaves RCU for async crypto.  The last
+ * put frees through RCU, after the key slots have been released.
+ */
+
+#include <linux/slab.h>
+#include <net/ipv6.h>
+
+#include "datapath.h"
+#include "netlink.h"
+#include "peer.h"
+
+atomic_t nf_ovpn_nr_peers = ATOMIC_INIT(0);
+static atomic_t nf_ovpn_peer_gen = ATOMIC_INIT(0);
+
+static void peer_free_rcu(struct rcu_head *head)
+{
+	struct nf_ovpn_peer *peer = container_of(head, struct nf_ovpn_peer, rcu);
+
+	dst_cache_destroy(&peer->dst_cache);
+	nf_ovpn_stats_free(peer->stats);
+	nf_ovpn_inst_put(peer->inst);
+	kfree(peer);
+	atomic_dec(&nf_ovpn_nr_peers);
+}
+
+void nf_ovpn_peer_put(struct nf_ovpn_peer *peer)
+{
+	if (refcount_dec_and_test(&peer->refcnt))
+		call_rcu(&peer->rcu, peer_free_rcu);
+}
+
+struct nf_ovpn_peer *nf_ovpn_peer_by_id_rcu(struct nf_ovpn_inst *inst, u32 id)
+{
+	return xa_load(&inst->peers, id);
+}
+
+struct nf_ovpn_peer *nf_ovpn_peer_by_id(struct nf_ovpn_inst *inst, u32 id)
+{
+	lockdep_assert_held(&inst->on->lock);
+	return xa_load(&inst->peers, id);
+}
+
+struct nf_ovpn_peer *nf_ovpn_peer_p2p_rcu(struct nf_ovpn_inst *inst)
+{
+	unsigned long id = 0;
+
+	if (inst->mode != NF_OVPN_MODE_P2P)
+		return NULL;
+	return xa_find(&inst->peers, &id, ULONG_MAX, XA_PRESENT);
+}
+
+/* ---- routes (VPN addresses + iroutes) ---- */
+
+static int peer_route_add(struct nf_ovpn_peer *peer, u8 family,
+			  const void *addr, u8 prefixlen)
+{
+	struct nf_ovpn_route *r;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->peer_id = peer->id;
+	r->family = family;
+	r->prefixlen = prefixlen;
+	if (family == AF_INET)
+		r->addr.ip4 = *(const __be32 *)addr;
+	else
+		r->addr.ip6 = *(const struct in6_addr *)addr;
+	list_add_tail(&r->peer_node, &peer->routes);
+	nf_ovpn_inst_route_add(peer->inst, r);
+	return 0;
+}
+
+/* drop the routes of @peer: all, or only the iroutes (keep_vpn) */
+static void peer_routes_flush(struct nf_ovpn_peer *peer, bool keep_vpn)
+{
+	struct nf_ovpn_route *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &peer->routes, peer_node) {
+		bool is_vpn = r->prefixlen == (r->family == AF_INET ? 32 : 128) &&
+			      ((r->family == AF_INET && peer->has_vpn4 &&
+				r->addr.ip4 == peer->vpn4) ||
+			       (r->family == AF_INET6 && peer->has_vpn6 &&
+				ipv6_addr_equal(&r->addr.ip6, &peer->vpn6)));
+
+		if (keep_vpn && is_vpn)
+			continue;
+		list_del(&r->peer_node);
+		nf_ovpn_inst_route_del(peer->inst, r);
+	}
+}
+
+static int peer_routes_set(struct nf_ovpn_peer *peer,
+			   const struct nf_ovpn_peer_config *cfg)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (cfg->has_vpn4 || cfg->has_vpn6) {
+		/* VPN addresses change: rebuild everything */
+		peer_routes_flush(peer, false);
+		if (cfg->has_vpn4) {
+			peer->has_vpn4 = true;
+			peer->vpn4 = cfg->vpn4;
+		}
+		if (cfg->has_vpn6) {
+			peer->has_vpn6 = true;
+			peer->vpn6 = cfg->vpn6;
+		}
+		if (peer->has_vpn4)
+			err = peer_route_add(peer, AF_INET, &peer->vpn4, 32);
+		if (!err && peer->has_vpn6)
+			err = peer_route_add(peer, AF_INET6, &peer->vpn6, 128);
+		if (err)
+			return err;
+		if (!cfg->has_iroutes)
+			return 0;
+	} else if (cfg->has_iroutes) {
+		peer_routes_flush(peer, true);
+	} else {
+		return 0;
+	}
+	for (i = 0; i < cfg->n_iroutes && !err; i++) {
+		const struct nf_ovpn_route *ir = &cfg->iroutes[i];
+
+		err = peer_route_add(peer, ir->family, &ir->addr, ir->prefixlen);
+	}
+	return err;
+}
+
+/* the peer owns @addr if one of its routes covers it */
+bool nf_ovpn_peer_owns_addr_rcu(struct nf_ovpn_peer *peer, u8 family,
+				const void *addr)
+{
+	return nf_ovpn_inst_route_lookup_rcu(peer->inst, family, addr) ==
+	       (int)peer->id;
+}
+
+/* ---- endpoints and float ---- */
+
+static bool endpoint_equal(const struct nf_ovpn_endpoint *a,
+			   const struct nf_ovpn_endpoint *b)
+{
+	if (a->family != b->family || a->port != b->port)
+		return false;
+	if (a->family == AF_INET)
+		return a->addr.ip4 == b->addr.ip4;
+	return ipv6_addr_equal(&a->addr.ip6, &b->addr.ip6);
+}
+
+void nf_ovpn_peer_endpoints(struct nf_ovpn_peer *peer,
+			    struct nf_ovpn_endpoint *remote,
+			    struct nf_ovpn_endpoint *local)
+{
+	spin_lock_bh(&peer->lock);
+	*remote = peer->remote;
+	*local = peer->local;
+	spin_unlock_bh(&peer->lock);
+}
+
+/* an authenticated packet arrived from @from: follow the peer if it moved */
+void nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
+			  const struct nf_ovpn_endpoint *from)
+{
+	bool moved = false;
+
+	WRITE_ONCE(peer->last_rx, jiffies);
+	spin_lock_bh(&peer->lock);
+	if (!endpoint_equal(&peer->remote, from)) {
+		peer->remote = *from;
+		/* the old local address may not reach the new remote */
+		if (peer->local.family != from->family)
+			memset(&peer->local, 0, sizeof(peer->local));
+		dst_cache_reset(&peer->dst_cache);
+		moved = true;
+	}
+	spin_unlock_bh(&peer->lock);
+	if (moved)
+		nf_ovpn_peer_schedule(peer, NF_OVPN_PEER_WORK_FLOAT);
+}
+
+/* ---- deferred work and keepalive ---- */
+
+void nf_ovpn_peer_schedule(struct nf_ovpn_peer *peer, int bit)
+{
+	set_bit(bit, &peer->work_flags);
+	if (READ_ONCE(peer->dead) || !nf_ovpn_peer_hold(peer))
+		return;
+	if (!queue_work(nf_ovpn_wq, &peer->work))
+		nf_ovpn_peer_put(peer);
+}
+
+static void peer_work(struct work_struct *work)
+{
+	struct nf_ovpn_peer *peer = container_of(work, struct nf_ovpn_peer, work);
+	struct nf_ovpn_net *on = peer->inst->on;
+
+	mutex_lock(&on->lock);
+	if (!peer->dead) {
+		if (test_and_clear_bit(NF_OVPN_PEER_WORK_FLOAT, &peer->work_flags))
+			nf_ovpn_nl_notify_float(peer);
+		if (test_and_clear_bit(NF_OVPN_PEER_WORK_KEY_WRAP,
+				       &peer->work_flags))
+			nf_ovpn_nl_notify_key_wrap(peer);
+		if (test_and_clear_bit(NF_OVPN_PEER_WORK_EXPIRE,
+				       &peer->work_flags))
+			nf_ovpn_peer_remove(peer, NF_OVPN_DEL_EXPIRED);
+	}
+	mutex_unlock(&on->lock);
+	nf_ovpn_peer_put(peer);
+}
+
+static void peer_ka_arm(struct nf_ovpn_peer *peer)
+{
+	/* the pending timer holds a reference (dropped by the handler or
+	 * by whoever deletes the timer)
+	 */
+	if (!peer->ka_interval && !peer->ka_timeout)
+		return;
+	if (!nf_ovpn_peer_hold(peer))
+		return;
+	if (mod_timer(&peer->ka_timer, jiffies + HZ))
+		nf_ovpn_peer_put(peer);	/* was already pending */
+}
+
+static void peer_ka_timer(struct timer_list *t)
+{
+	struct nf_ovpn_peer *peer = from_timer(peer, t, ka_timer);
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(peer->dead))
+		goto out;
+	if (peer->ka_timeout &&
+	    time_after_eq(now, READ_ONCE(peer->last_rx) + peer->ka_timeout)) {
+		nf_ovpn_peer_schedule(peer, NF_OVPN_PEER_WORK_EXPIRE);
+		goto out;
+	}
+	/* one ping per interval of TX silence, whether or not it could be
+	 * sent (no route, no key): as OpenVPN's ping timer does
+	 */
+	if (peer->ka_interval &&
+	    time_after_eq(now, READ_ONCE(peer->last_tx) + peer->ka_interval) &&
+	    time_after_eq(now, peer->last_ping + peer->ka_interval)) {
+		peer->last_ping = now;
+		nf_ovpn_tx_keepalive(peer);
+	}
+	peer_ka_arm(peer);
+out:
+	nf_ovpn_peer_put(peer);
+}
+
+/* ---- create / update / remove ---- */
+
+static void peer_apply_endpoints(struct nf_ovpn_peer *peer,
+				 const struct nf_ovpn_peer_config *cfg)
+{
+	spin_lock_bh(&peer->lock);
+	if (cfg->has_remote)
+		peer->remote = cfg->remote;
+	if (cfg->has_local)
+		peer->local = cfg->local;
+	dst_cache_reset(&peer->dst_cache);
+	spin_unlock_bh(&peer->lock);
+}
+
+static void peer_apply_keepalive(struct nf_ovpn_peer *peer,
+				 const struct nf_ovpn_peer_config *cfg)
+{
+	if (!cfg->has_keepalive)
+		return;
+	peer->ka_interval = cfg->ka_interval * HZ;
+	peer->ka_timeout = cfg->ka_timeout * HZ;
+	/* a new or changed timeout counts from now, as in OpenVPN */
+	WRITE_ONCE(peer->last_rx, jiffies);
+	peer_ka_arm(peer);
+}
+
+struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
+				      const struct nf_ovpn_peer_config *cfg,
+				      struct netlink_ext_ack *extack)
+{
+	struct nf_ovpn_peer *peer;
+	int err;
+
+	lockdep_assert_held(&inst->on->lock);
+	if (inst->mode == NF_OVPN_MODE_P2P && inst->npeers) {
+		NL_SET_ERR_MSG_MOD(extack, "a p2p instance has only one peer");
+		return ERR_PTR(-EBUSY);
+	}
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (!peer)
+		return ERR_PTR(-ENOMEM);
+	atomic_inc(&nf_ovpn_nr_peers);
+	nf_ovpn_inst_hold(inst);
+	peer->inst = inst;
+	peer->id = cfg->id;
+	peer->gen = atomic_inc_return(&nf_ovpn_peer_gen);
+	refcount_set(&peer->refcnt, 1);
+	spin_lock_init(&peer->lock);
+	INIT_LIST_HEAD(&peer->routes);
+	timer_setup(&peer->ka_timer, peer_ka_timer, 0);
+	INIT_WORK(&peer->work, peer_work);
+	peer->last_rx = jiffies;
+	peer->last_tx = jiffies;
+	peer->last_ping = jiffies;
+	err = dst_cache_init(&peer->dst_cache, GFP_KERNEL);
+	if (err)
+		goto err_put;
+	peer->stats = nf_ovpn_stats_alloc();
+	if (!peer->stats) {
+		err = -ENOMEM;
+		goto err_put;
+	}
+	peer_apply_endpoints(peer, cfg);
+
+	err = xa_insert_bh(&inst->peers, peer->id, peer, GFP_KERNEL);
+	if (err) {
+		if (err == -EBUSY) {
+			NL_SET_ERR_MSG_MOD(extack, "peer-id already in use");
+			err = -EEXIST;
+		}
+		goto err_put;
+	}
+	inst->npeers++;
+	err = peer_routes_set(peer, cfg);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot install peer routes");
+		nf_ovpn_peer_remove(peer, NF_OVPN_DEL_USERSPACE);
+		return ERR_PTR(err);
+	}
+	peer_apply_keepalive(peer, cfg);
+	return peer;
+
+err_put:
+	/* dst_cache_destroy copes with a cache that was never set up */
+	nf_ovpn_peer_put(peer);
+	return ERR_PTR(err);
+}
+
+int nf_ovpn_peer_set(struct nf_ovpn_peer *peer,
+		     const struct nf_ovpn_peer_config *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&peer->inst->on->lock);
+	peer_apply_endpoints(peer, cfg);
+	err = peer_routes_set(peer, cfg);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot install peer routes");
+		return err;
+	}
+	peer_apply_keepalive(peer, cfg);
+	return 0;
+}
+
+/*
+ * Take @peer out of its instance and drop the table's reference.  The
+ * notification hands the key state back to userspace; it is read only
+ * after a grace period, when no packet can take a TX packet-id from these
+ * keys any more (the datapath finds keys only through the slots).
+ */
+void nf_ovpn_peer_remove_reply(struct nf_ovpn_peer *peer, u8 reason,
+			       struct genl_info *info)
+{
+	struct nf_ovpn_inst *inst = peer->inst;
+	struct nf_ovpn_key *keys[2];
+	unsigned int slot;
+
+	lockdep_assert_held(&inst->on->lock);
+	if (peer->dead)
+		return;
+	WRITE_ONCE(peer->dead, true);
+	peer->del_reason = reason;
+	xa_erase_bh(&inst->peers, peer->id);
+	inst->npeers--;
+	peer_routes_flush(peer, false);
+	for (slot = 0; slot < ARRAY_SIZE(keys); slot++)
+		keys[slot] = nf_ovpn_peer_key_take(peer, slot);
+	synchronize_net();
+	nf_ovpn_nl_notify_peer_del(peer, reason, keys, info);
+
+	/* a running handler re-arms only while !dead */
+	if (del_timer_sync(&peer->ka_timer))
+		nf_ovpn_peer_put(peer);
+	for (slot = 0; slot < ARRAY_SIZE(keys); slot++)
+		if (keys[slot])
+			nf_ovpn_key_put(keys[slot]);
+	nf_ovpn_peer_put(peer);
+}
+
+void nf_ovpn_peer_remove(struct nf_ovpn_peer *peer, u8 reason)
+{
+	nf_ovpn_peer_remove_reply(peer, reason, NULL);
+}
+
+/* ---- key slots (under nf_ovpn_net.lock) ---- */
+
+struct nf_ovpn_key *nf_ovpn_peer_key_slot(struct nf_ovpn_peer *peer,
+					  unsigned int slot)
+{
+	return rcu_dereference_protected(peer->keys[slot],
+					 lockdep_is_held(&peer->inst->on->lock));
+}
+
+/* install @key (its reference moves to the slot); the old key goes */
+int nf_ovpn_peer_key_install(struct nf_ovpn_peer *peer, unsigned int slot,
+			     struct nf_ovpn_key *key)
+{
+	struct nf_ovpn_key *old = nf_ovpn_peer_key_slot(peer, slot);
+	struct nf_ovpn_key *other = nf_ovpn_peer_key_slot(peer, !slot);
+
+	if (other && other->key_id == key->key_id)
+		return -EEXIST;
+	rcu_assign_pointer(peer->keys[slot], key);
+	if (old)
+		nf_ovpn_key_put(old);
+	return 0;
+}
+
+int nf_ovpn_peer_key_swap(struct nf_ovpn_peer *peer)
+{
+	struct nf_ovpn_key *primary = nf_ovpn_peer_key_slot(peer, 0);
+	struct nf_ovpn_key *secondary = nf_ovpn_peer_key_slot(peer, 1);
+
+	if (!primary && !secondary)
+		return -ENOKEY;
+	rcu_assign_pointer(peer->keys[0], secondary);
+	rcu_assign_pointer(peer->keys[1], primary);
+	return 0;
+}
+
+/* empty @slot; the caller owns the returned reference */
+struct nf_ovpn_key *nf_ovpn_peer_key_take(struct nf_ovpn_peer *peer,
+					  unsigned int slot)
+{
+	struct nf_ovpn_key *key = nf_ovpn_peer_key_slot(peer, slot);
+
+	RCU_INIT_POINTER(peer->keys[slot], NULL);
+	return key;
+}

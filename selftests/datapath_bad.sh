@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+#
+# Bad input at a live instance, and p2p mode.  Topology as in datapath.sh
+# (datapath_lib.sh), the client's tunnel only running for p2p.
+#
+#   cli: ovpn-peer send  --crafted datagram-->  srv: LOCAL_IN hook
+#        (--swap key)                                |-> dropped, counted
+#                                                    |-> or left to the sink
+#
+# Every datagram must change exactly the counter it is meant for: a bad
+# tag DROP_AUTH, a replayed / too old / zero packet-id DROP_REPLAY, a
+# truncated header or a non-IP payload DROP_MALFORMED, a foreign inner
+# source DROP_SPOOF; unknown peer-ids, key-ids and control opcodes reach
+# the socket (userspace) untouched.
+
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/datapath_lib.sh"
+
+dp_setup
+check "instance on tun0 port $PORT" nfo instance add tun0 port $PORT
+K1=$TMP/k1
+"$OVPN_PEER" genkey AES-256-GCM >"$K1"
+check "peer added" add_peer 4
+check "key-id 1 primary" \
+	nfo key add tun0 1 slot primary key-id 1 key-file "$K1"
+
+# --- crafted input ---------------------------------------------------------
+SEND=("$OVPN_PEER" send --local "$CLI4:$((CPORT + 1))" --remote "$SRV4:$PORT"
+      --key "$K1" --swap --key-id 1 --peer-id 1)
+ping4=(--inner-ping "$VPN4_C" "$VPN4_S")
+sink_lines() { grep -vc '^#' "$TMP/sink.log"; }
+
+check_inc "valid packet: decrypted (rx_packets)" 1 rx_packets \
+	ns cli "${SEND[@]}" --pktid 100000 "${ping4[@]}"
+check_inc "keepalive: consumed (keepalive_rx)" 1 keepalive_rx \
+	ns cli "${SEND[@]}" --pktid 100001 --ping
+check_inc "truncated data header: drop_malformed" - drop_malformed \
+	ns cli "${SEND[@]}" --pktid 100002 "${ping4[@]}" --truncate 12
+check_inc "bad tag: drop_auth" 1 drop_auth \
+	ns cli "${SEND[@]}" --pktid 100003 "${ping4[@]}" --corrupt-tag
+check_inc "replayed packet-id: drop_replay" 1 drop_replay \
+	ns cli "${SEND[@]}" --pktid 100000 "${ping4[@]}"
+check_inc "packet-id behind the window: drop_replay" 1 drop_replay \
+	ns cli "${SEND[@]}" --pktid 5 "${ping4[@]}"
+check_inc "packet-id 0: drop_replay" 1 drop_replay \
+	ns cli "${SEND[@]}" --pktid 0 "${ping4[@]}"
+check_inc "non-IP payload: drop_malformed" 1 drop_malformed \
+	ns cli "${SEND[@]}" --pktid 100004 --payload-hex 0102030405060708
+check_inc "spoofed inner source: drop_spoof" 1 drop_spoof \
+	ns cli "${SEND[@]}" --pktid 100005 --inner-ping 10.9.9.9 $VPN4_S
+n0=$(sink_lines)
+check_inc "unknown peer-id: slow path (rx_slow_packets)" - rx_slow_packets \
+	ns cli "$OVPN_PEER" send --local "$CLI4:$((CPORT + 1))" \
+	--remote "$SRV4:$PORT" --key "$K1" --swap --key-id 1 --peer-id 77 \
+	--pktid 100006 "${ping4[@]}"
+n1=$(sink_lines)
+check "unknown peer-id: reached the socket" test "$n1" -gt "$n0"
+check_inc "unknown key-id: slow path (rx_slow_packets)" 1 rx_slow_packets \
+	ns cli "${SEND[@]}" --key-id 5 --pktid 100007 "${ping4[@]}"
+n2=$(sink_lines)
+check "unknown key-id: reached the socket" test "$n2" -gt "$n1"
+n3=$(sink_lines)
+ns cli "$OVPN_PEER" send --remote "$SRV4:$PORT" --raw-hex 38000000 \
+	>/dev/null 2>&1
+sleep 0.3
+check "control opcode: reached the socket" test "$(sink_lines)" -gt "$n3"
+
+# --- p2p mode: the one peer, client sends P_DATA_V1 -----------------------
+# (peer-id 0xFFFFFF, "none", is refused by netlink, so the kernel answers
+# with V2 and the peer's id; RX takes V1 from the p2p peer)
+check "p2p: instance removed" nfo instance del tun0
+check "p2p: instance in p2p mode" nfo instance add tun0 port $PORT mode p2p
+"$OVPN_PEER" genkey CHACHA20-POLY1305 >"$TMP/kp"
+check "p2p: peer 5, no VPN address" nfo peer add tun0 5 remote $CLI6 $CPORT
+check "p2p: key installed" \
+	nfo key add tun0 5 slot primary key-id 2 key-file "$TMP/kp"
+start_cli "$TMP/kp" v1 6 --key-id 2
+check_eq "p2p: client tunnel up" 0 $?
+check "p2p: cli -> srv ping" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
+check "p2p: srv -> cli ping IPv6" ns srv ping -6 -c 2 -i 0.3 -W 3 $VPN6_C
+read -r rxp txp < <(counters 5 rx_packets tx_packets)
+check "p2p: fast path both ways (rx $rxp, tx $txp)" \
+	test "${rxp:-0}" -ge 2 -a "${txp:-0}" -ge 2
+stop_cli
+
+# --- everything gone ---------------------------------------------------------
+check "instance removed" nfo instance del tun0
+check "nfovpn status: 0 instances, 0 peers, 0 keys" objects_gone
+check "kernel log clean" dmesg_clean
+tap_done
