@@ -145,9 +145,9 @@ static void __exit nf_ovpn_exit(void)
 	/* every packet in async crypto holds a key reference: wait for those
 	 * completions (bounded; a leak is reported below)
 	 */
-	for (i = 0; i < 500 && atomic_read(&nf_ovpn_nr_keys); i++) {
+	for (i = 0; i < 250 && atomic_read(&nf_ovpn_nr_keys); i++) {
 		rcu_barrier();
-		msleep(10);
+		msleep(20);
 	}
 	rcu_barrier();
 	/* every object is gone by now; anything left is a leak (the tests

@@ -127,6 +127,43 @@ static int info_nest(struct genl_info *info, int type, struct nlattr **tb,
 				info->extack);
 }
 
+/* the peer named inside nest @nest_type by @id_type; under nf_ovpn_net.lock */
+static struct nf_ovpn_peer *info_peer(struct genl_info *info, int nest_type,
+				      struct nlattr **tb, int id_type,
+				      struct nf_ovpn_inst **instp)
+{
+	struct nf_ovpn_inst *inst = info_inst(info);
+	struct nf_ovpn_peer *peer;
+
+	if (IS_ERR(inst))
+		return ERR_CAST(inst);
+	*instp = inst;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[nest_type], tb, id_type))
+		return ERR_PTR(-EINVAL);
+	peer = nf_ovpn_peer_by_id(inst, nla_get_u32(tb[id_type]));
+	if (!peer) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[id_type], "no such peer");
+		return ERR_PTR(-ENOENT);
+	}
+	return peer;
+}
+
+/* a reply to @info with command @cmd; NULL on allocation failure */
+static struct sk_buff *reply_new(struct genl_info *info, u8 cmd, void **hdr,
+				 size_t size)
+{
+	struct sk_buff *msg = nlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &nf_ovpn_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int put_stats(struct sk_buff *skb, int type,
 		     struct nf_ovpn_pcpu_stats __percpu *pcpu)
 {
@@ -203,11 +240,7 @@ static int put_routes(struct sk_buff *skb, struct nf_ovpn_peer *peer)
 	struct nlattr *nest;
 
 	list_for_each_entry(r, &peer->routes, peer_node) {
-		if (r->prefixlen == (r->family == AF_INET ? 32 : 128) &&
-		    ((r->family == AF_INET && peer->has_vpn4 &&
-		      r->addr.ip4 == peer->vpn4) ||
-		     (r->family == AF_INET6 && peer->has_vpn6 &&
-		      ipv6_addr_equal(&r->addr.ip6, &peer->vpn6))))
+		if (nf_ovpn_peer_route_is_vpn(peer, r))
 			continue;
 		nest = nla_nest_start(skb, NF_OVPN_A_PEER_IROUTE);
 		if (!nest)
@@ -374,14 +407,9 @@ static int nl_inst_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = reply_new(info, NF_OVPN_CMD_INST_GET, &hdr, NLMSG_DEFAULT_SIZE);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nf_ovpn_family, 0,
-				NF_OVPN_CMD_INST_GET);
-	err = -EMSGSIZE;
-	if (!hdr)
-		goto err_free;
 	mutex_lock(&on->lock);
 	inst = info_inst(info);
 	if (IS_ERR(inst))
@@ -597,24 +625,6 @@ out:
 	return err;
 }
 
-/* the peer named by PEER{ID} or KEYCONF{PEER_ID}; under nf_ovpn_net.lock */
-static struct nf_ovpn_peer *lookup_peer(struct genl_info *info,
-					struct nf_ovpn_inst *inst,
-					struct nlattr *nest, struct nlattr **tb,
-					int id_type)
-{
-	struct nf_ovpn_peer *peer;
-
-	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, id_type))
-		return ERR_PTR(-EINVAL);
-	peer = nf_ovpn_peer_by_id(inst, nla_get_u32(tb[id_type]));
-	if (!peer) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[id_type], "no such peer");
-		return ERR_PTR(-ENOENT);
-	}
-	return peer;
-}
-
 static int nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nf_ovpn_net *on = info_pernet(info);
@@ -627,10 +637,7 @@ static int nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&on->lock);
-	inst = info_inst(info);
-	peer = IS_ERR(inst) ? ERR_CAST(inst) :
-	       lookup_peer(info, inst, info->attrs[NF_OVPN_A_PEER], tb,
-			   NF_OVPN_A_PEER_ID);
+	peer = info_peer(info, NF_OVPN_A_PEER, tb, NF_OVPN_A_PEER_ID, &inst);
 	if (IS_ERR(peer))
 		err = PTR_ERR(peer);
 	else
@@ -652,19 +659,11 @@ static int nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 	err = info_nest(info, NF_OVPN_A_PEER, tb, NF_OVPN_A_PEER_MAX, peer_policy);
 	if (err)
 		return err;
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = reply_new(info, NF_OVPN_CMD_PEER_GET, &hdr, NLMSG_GOODSIZE);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nf_ovpn_family, 0,
-				NF_OVPN_CMD_PEER_GET);
-	err = -EMSGSIZE;
-	if (!hdr)
-		goto err_free;
 	mutex_lock(&on->lock);
-	inst = info_inst(info);
-	peer = IS_ERR(inst) ? ERR_CAST(inst) :
-	       lookup_peer(info, inst, info->attrs[NF_OVPN_A_PEER], tb,
-			   NF_OVPN_A_PEER_ID);
+	peer = info_peer(info, NF_OVPN_A_PEER, tb, NF_OVPN_A_PEER_ID, &inst);
 	if (IS_ERR(peer))
 		err = PTR_ERR(peer);
 	else
@@ -809,10 +808,8 @@ static int nl_key_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 
 	mutex_lock(&on->lock);
-	inst = info_inst(info);
-	peer = IS_ERR(inst) ? ERR_CAST(inst) :
-	       lookup_peer(info, inst, info->attrs[NF_OVPN_A_KEYCONF], tb,
-			   NF_OVPN_A_KEYCONF_PEER_ID);
+	peer = info_peer(info, NF_OVPN_A_KEYCONF, tb, NF_OVPN_A_KEYCONF_PEER_ID,
+			 &inst);
 	if (IS_ERR(peer)) {
 		err = PTR_ERR(peer);
 		goto out_unlock;
@@ -849,10 +846,8 @@ static int nl_key_swap(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&on->lock);
-	inst = info_inst(info);
-	peer = IS_ERR(inst) ? ERR_CAST(inst) :
-	       lookup_peer(info, inst, info->attrs[NF_OVPN_A_KEYCONF], tb,
-			   NF_OVPN_A_KEYCONF_PEER_ID);
+	peer = info_peer(info, NF_OVPN_A_KEYCONF, tb, NF_OVPN_A_KEYCONF_PEER_ID,
+			 &inst);
 	if (IS_ERR(peer)) {
 		err = PTR_ERR(peer);
 	} else {
@@ -886,20 +881,13 @@ static int nl_key_get_del(struct sk_buff *skb, struct genl_info *info)
 			      NF_OVPN_A_KEYCONF_SLOT))
 		return -EINVAL;
 	slot = nla_get_u32(tb[NF_OVPN_A_KEYCONF_SLOT]);
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = reply_new(info, info->genlhdr->cmd, &hdr, NLMSG_DEFAULT_SIZE);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nf_ovpn_family, 0,
-				info->genlhdr->cmd);
-	err = -EMSGSIZE;
-	if (!hdr)
-		goto err_free;
 
 	mutex_lock(&on->lock);
-	inst = info_inst(info);
-	peer = IS_ERR(inst) ? ERR_CAST(inst) :
-	       lookup_peer(info, inst, info->attrs[NF_OVPN_A_KEYCONF], tb,
-			   NF_OVPN_A_KEYCONF_PEER_ID);
+	peer = info_peer(info, NF_OVPN_A_KEYCONF, tb, NF_OVPN_A_KEYCONF_PEER_ID,
+			 &inst);
 	if (IS_ERR(peer)) {
 		err = PTR_ERR(peer);
 		goto err_unlock;
@@ -943,13 +931,9 @@ static int nl_status_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = reply_new(info, NF_OVPN_CMD_STATUS_GET, &hdr, NLMSG_DEFAULT_SIZE);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &nf_ovpn_family, 0,
-				NF_OVPN_CMD_STATUS_GET);
-	if (!hdr)
-		goto err;
 	nest = nla_nest_start(msg, NF_OVPN_A_STATUS);
 	if (!nest ||
 	    nla_put_u32(msg, NF_OVPN_A_STATUS_INSTANCES,
@@ -1022,10 +1006,9 @@ void nf_ovpn_nl_notify_peer_del(struct nf_ovpn_peer *peer, u8 reason,
 
 	/* PEER_DEL's own answer first, so the requester has it for sure */
 	if (info) {
-		msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-		hdr = msg ? genlmsg_put_reply(msg, info, &nf_ovpn_family, 0,
-					      NF_OVPN_CMD_PEER_DEL) : NULL;
-		if (hdr && !nla_put_u32(msg, NF_OVPN_A_IFINDEX, inst->ifindex) &&
+		msg = reply_new(info, NF_OVPN_CMD_PEER_DEL, &hdr,
+				NLMSG_DEFAULT_SIZE);
+		if (msg && !nla_put_u32(msg, NF_OVPN_A_IFINDEX, inst->ifindex) &&
 		    !fill_peer_gone(msg, peer, reason, keys)) {
 			genlmsg_end(msg, hdr);
 			genlmsg_reply(msg, info);

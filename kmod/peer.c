@@ -82,19 +82,24 @@ static int peer_route_add(struct nf_ovpn_peer *peer, u8 family,
 	return 0;
 }
 
+/* @r is one of the peer's VPN addresses (not an iroute) */
+bool nf_ovpn_peer_route_is_vpn(const struct nf_ovpn_peer *peer,
+			       const struct nf_ovpn_route *r)
+{
+	if (r->family == AF_INET)
+		return r->prefixlen == 32 && peer->has_vpn4 &&
+		       r->addr.ip4 == peer->vpn4;
+	return r->prefixlen == 128 && peer->has_vpn6 &&
+	       ipv6_addr_equal(&r->addr.ip6, &peer->vpn6);
+}
+
 /* drop the routes of @peer: all, or only the iroutes (keep_vpn) */
 static void peer_routes_flush(struct nf_ovpn_peer *peer, bool keep_vpn)
 {
 	struct nf_ovpn_route *r, *tmp;
 
 	list_for_each_entry_safe(r, tmp, &peer->routes, peer_node) {
-		bool is_vpn = r->prefixlen == (r->family == AF_INET ? 32 : 128) &&
-			      ((r->family == AF_INET && peer->has_vpn4 &&
-				r->addr.ip4 == peer->vpn4) ||
-			       (r->family == AF_INET6 && peer->has_vpn6 &&
-				ipv6_addr_equal(&r->addr.ip6, &peer->vpn6)));
-
-		if (keep_vpn && is_vpn)
+		if (keep_vpn && nf_ovpn_peer_route_is_vpn(peer, r))
 			continue;
 		list_del(&r->peer_node);
 		nf_ovpn_inst_route_del(peer->inst, r);

@@ -114,6 +114,9 @@ struct nf_ovpn_key *nf_ovpn_peer_key_take(struct nf_ovpn_peer *peer,
 struct nf_ovpn_key *nf_ovpn_peer_key_slot(struct nf_ovpn_peer *peer,
 					  unsigned int slot);
 
+bool nf_ovpn_peer_route_is_vpn(const struct nf_ovpn_peer *peer,
+			       const struct nf_ovpn_route *r);
+
 /* module-wide live peer count */
 extern atomic_t nf_ovpn_nr_peers;
 
