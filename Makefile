@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nf_ovpn top-level build.
-#   make          module (kmod/nf_ovpn.ko), CLI (genl-tool/nfovpn), test tools
+#   make          module (kmod/nf_ovpn.ko), CLI (genl-tool/nfovpn), test tools,
+#                 patched OpenVPN 2.6.14 (build/openvpn-src/src/openvpn/openvpn)
 #   make check    deps -> build (W=1, sparse) -> unit tests -> VM selftests
 #   make demo     boots a guest and shows the fast path working
 #   make deps     installs the Debian packages everything needs
@@ -17,9 +18,9 @@ export KVER
 
 SUBDIRS_USER := $(wildcard genl-tool selftests/tools tests/unit)
 
-.PHONY: all module sparse userspace check demo deps style clean help
+.PHONY: all module sparse userspace openvpn check demo deps style clean help
 
-all: module userspace
+all: module userspace openvpn
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at $(KDIR): run 'make deps' (KVER=$(KVER))"; exit 1; }
@@ -28,6 +29,11 @@ module:
 # sparse over every kernel source; the check target counts its warnings
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-D__CHECK_ENDIAN__ modules
+
+# fetches Debian's OpenVPN source, applies openvpn-patches/, builds it in
+# build/ (the system's openvpn is left alone)
+openvpn:
+	@bash scripts/openvpn.sh
 
 userspace:
 	@set -e; for d in $(SUBDIRS_USER); do $(MAKE) -C $$d; done

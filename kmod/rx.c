@@ -374,6 +374,15 @@ static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 	key = rx_key_rcu(peer, hdr.key_id);
 	if (!key)
 		goto slow;
+	/*
+	 * AEAD keeps the length: a payload shorter than an IPv4 header that is
+	 * not a keepalive ping is one of OpenVPN's own data-channel messages
+	 * (OCC request/exit, e.g. --explicit-exit-notify).  Userspace still
+	 * holds the decrypt key: let it have the packet as it came.
+	 */
+	if (hdr.ct_len < sizeof(struct iphdr) &&
+	    hdr.ct_len != NF_OVPN_KEEPALIVE_LEN)
+		goto slow;
 
 	/* early, lock-free replay hint: spare the crypto for old packets */
 	if (nf_ovpn_replay_check(&key->rx, hdr.pktid)) {

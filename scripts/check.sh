@@ -101,6 +101,7 @@ stage_cmd "style: checkpatch --strict on kmod/" scripts/checkpatch.sh
 stage_cmd "spec: nf_ovpn.yaml matches the uapi header" python3 scripts/check-spec.py
 [ -f genl-tool/Makefile ] || [ -f selftests/tools/Makefile ] &&
 	stage_cmd "build: userspace (-Wall -Wextra -Werror)" build_user
+stage_cmd "build: patched OpenVPN 2.6.14 (openvpn-patches/)" bash scripts/openvpn.sh
 [ -f tests/unit/Makefile ] && stage_tests "unit" make -s -C tests/unit test
 [ -f genl-tool/Makefile ] && stage_tests "cli-unit" make -s -C genl-tool test
 [ -f selftests/tools/Makefile ] && stage_tests "peer-tool" make -s -C selftests/tools test

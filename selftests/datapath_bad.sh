@@ -47,7 +47,15 @@ check_inc "packet-id behind the window: drop_replay" 1 drop_replay \
 check_inc "packet-id 0: drop_replay" 1 drop_replay \
 	ns cli "${SEND[@]}" --pktid 0 "${ping4[@]}"
 check_inc "non-IP payload: drop_malformed" 1 drop_malformed \
-	ns cli "${SEND[@]}" --pktid 100004 --payload-hex 0102030405060708
+	ns cli "${SEND[@]}" --pktid 100004 \
+	--payload-hex 0102030405060708090a0b0c0d0e0f101112131415161718
+# OpenVPN's OCC exit message (--explicit-exit-notify): 17 bytes, not IP,
+# must reach OpenVPN's socket untouched
+n0=$(sink_lines)
+check_inc "OCC exit message: slow path (rx_slow_packets)" 1 rx_slow_packets \
+	ns cli "${SEND[@]}" --pktid 100014 \
+	--payload-hex 287f346bd4ef7a812d56b8d3afc5459c06
+check "OCC exit message: reached the socket" test "$(sink_lines)" -gt "$n0"
 check_inc "spoofed inner source: drop_spoof" 1 drop_spoof \
 	ns cli "${SEND[@]}" --pktid 100005 --inner-ping 10.9.9.9 $VPN4_S
 n0=$(sink_lines)

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The patched OpenVPN server (--nf-fastpath) against the stock Debian
+# client, in userspace (--disable-dco), one run per AEAD cipher.
+#
+#   netns srv                                  netns cli
+#   +---------------------------------+        +------------------------------+
+#   | build/openvpn-src/.../openvpn   |        | /usr/sbin/openvpn --client   |
+#   |  --mode server --nf-fastpath    |        |  --disable-dco (stock)       |
+#   |  tun0 10.8.0.1/24 fd00:8::1/64  |        |  tun1 10.8.0.2 fd00:8::1000  |
+#   |  nf_ovpn instance tun0 :1194    |        |                              |
+#   | veth0 192.0.2.1/24              |========| veth1 192.0.2.2/24           |
+#   +---------------------------------+        +------------------------------+
+#
+# Pings both ways, inside IPv4 and IPv6, must be carried by the kernel
+# (the peer's rx/tx packet counters rise, the server's --status file
+# shows them); killing the server with -9 must leave no nf_ovpn object.
+
+source "$(dirname "$0")/lib.sh"
+
+source "$(dirname "$0")/openvpn_lib.sh"
+
+# --- one client per cipher ---------------------------------------------------
+# run_case CIPHER
+run_case() {
+	local c=$1 rx0 tx0 rx1 tx1 from
+	from=$(($(wc -l <"$TMP/srv.log") + 1))
+
+	if ! start_client "$c"; then
+		tap_fail "$c: stock client connected"
+		dump_logs
+		stop_client
+		return
+	fi
+	tap_ok "$c: stock client connected"
+	check "$c: server offloaded the client" \
+		wait_for 10 srv_log_has $from "nf-fastpath: .* offloaded (peer-id .*cipher $c)"
+	check "$c: key in the kernel" \
+		srv_log_has $from "nf-fastpath: peer-id .*: key-id .* ($c) in the kernel, primary slot"
+	check "$c: nfovpn shows the peer" \
+		bash -c "[ \"\$(ip netns exec srv $NFOVPN --json show tun0 | jq '.instances[0].peers | length')\" = 1 ]"
+
+	rx0=$(peer_stat rx_packets) tx0=$(peer_stat tx_packets)
+	check "$c: cli -> srv ping IPv4 inside" ns cli ping -c 3 -i 0.3 -W 3 $VPN4_S
+	check "$c: cli -> srv ping IPv6 inside" ns cli ping -6 -c 3 -i 0.3 -W 3 $VPN6_S
+	check "$c: srv -> cli ping IPv4 inside" ns srv ping -c 3 -i 0.3 -W 3 10.8.0.2
+	rx1=$(peer_stat rx_packets) tx1=$(peer_stat tx_packets)
+	check "$c: fast path carried it (rx $rx0 -> $rx1, tx $tx0 -> $tx1)" \
+		test "${rx1:-0}" -ge $((${rx0:-0} + 9)) -a "${tx1:-0}" -ge $((${tx0:-0} + 9))
+
+	check "$c: status file shows the client and its fast-path counters" \
+		wait_for 5 bash -c "grep -q '^CLIENT_LIST,client,' '$TMP/status' &&
+			grep -Eq '^NF_FASTPATH,client,[0-9]+,[1-9][0-9]*,[0-9]+,[1-9][0-9]*,' '$TMP/status'"
+	echo "# $c: packets userspace would have sent with an offloaded key:" \
+		"$(tail -n +$from "$TMP/srv.log" | grep -c 'nf-fastpath: dropping a packet')"
+
+	stop_client
+	# the stock client leaves silently (explicit-exit-notify travels in
+	# the data channel): the server's --ping-restart, fed by the kernel's
+	# rx-idle time while the client was there, must now expire it
+	check "$c: server expired the silent client" \
+		wait_for 40 srv_log_has $from "Inactivity timeout (--ping-restart)"
+	check "$c: its peer left the kernel" \
+		wait_for 5 bash -c "[ \"\$(ip netns exec srv $NFOVPN --json show tun0 | jq '.instances[0].peers | length')\" = 0 ]"
+}
+
+load_module || { echo "1..0 # SKIP cannot load nf_ovpn"; exit $ksft_skip; }
+check "certificates generated" gen_certs
+check "topology up" setup
+
+if ! start_server; then
+	tap_fail "patched server started"
+	dump_logs
+	tap_done
+	exit 1
+fi
+tap_ok "patched server started"
+check "server created its nf_ovpn instance" \
+	grep -q "nf-fastpath: nf_ovpn instance on tun0" "$TMP/srv.log"
+check "nfovpn shows the instance" \
+	bash -c "ip netns exec srv $NFOVPN --json show | jq -e '.instances[] | select(.ifname == \"tun0\")'"
+
+for cipher in AES-256-GCM AES-128-GCM CHACHA20-POLY1305; do
+	run_case $cipher
+done
+
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+SRV_PID=''
+check "server killed -9: no instance left" \
+	wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
+
+[ "$__tap_fail" = 0 ] || dump_logs
+tap_done
