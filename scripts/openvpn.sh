@@ -86,6 +86,7 @@ echo "== make" >>"$LOG"
 make -j"$(nproc)" >>"$LOG" 2>&1 || fail "make"
 
 [ -x "$BIN" ] || die "build finished but $BIN is missing"
-ldd "$BIN" | grep -q libnl-genl-3 || die "$BIN is not linked with libnl-genl-3 (DCO support lost?)"
+# (grep -q would stop reading early: ldd dies of SIGPIPE under pipefail)
+ldd "$BIN" | grep libnl-genl-3 >/dev/null || die "$BIN is not linked with libnl-genl-3 (DCO support lost?)"
 echo "$want" >"$STAMP"
 echo "== built $BIN with $n patch(es)" >>"$LOG"
