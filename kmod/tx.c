@@ -368,13 +368,20 @@ static void tx_too_big(struct tx_ctx *c, struct sk_buff *skb,
 	bool may_frag;
 
 	if (c->pf == NFPROTO_IPV4) {
+		/* as ip_fragment(): DF clear always fragments (also a packet
+		 * defrag reassembled from fragments larger than @mtu); DF set
+		 * only if the stack allows it and no original fragment was
+		 * larger than @mtu
+		 */
 		may_frag = !(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
-			   skb->ignore_df;
-		if (IPCB(skb)->frag_max_size && IPCB(skb)->frag_max_size > mtu)
-			may_frag = false;
+			   (skb->ignore_df &&
+			    (!IPCB(skb)->frag_max_size ||
+			     IPCB(skb)->frag_max_size <= mtu));
 	} else {
-		/* only the source fragments IPv6: local sockets that allow it
-		 * set ignore_df, forwarded packets never do
+		/* as ip6_fragment(): only the source fragments IPv6.  Local
+		 * sockets that allow it set ignore_df, and so does conntrack
+		 * for a forwarded packet it reassembled, which goes out again
+		 * in fragments no larger than the original ones
 		 */
 		may_frag = skb->ignore_df;
 		if (IP6CB(skb)->frag_max_size &&
@@ -520,6 +527,12 @@ unsigned int nf_ovpn_tx_hook(void *priv, struct sk_buff *skb,
 	 * cache, stats, the fragment context) needs BH off
 	 */
 	local_bh_disable();
+	/* taps on the tun device (tcpdump -i tun0) see what goes into the
+	 * tunnel, as they do when the packet really is sent to tun; they
+	 * get a clone, so the skb's data is shared from here on
+	 */
+	if (dev_nit_active(state->out))
+		dev_queue_xmit_nit(skb, state->out);
 	tx_steal(&c, skb);
 	local_bh_enable();
 	return NF_STOLEN;

@@ -90,6 +90,15 @@ wait_udp() {	# wait_udp NS PORT: until something listens there
 	return 1
 }
 
+wait_tcp() {	# wait_tcp NS PORT: until a TCP socket listens there (10 s)
+	local _
+	for _ in $(seq 100); do
+		ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 wait_dev() {	# wait_dev NS DEV
 	local _
 	for _ in $(seq 50); do
@@ -155,6 +164,16 @@ else:
     print(hashlib.sha256(data).hexdigest())
 EOF
 
+# tun_hold: (re)create tun0 in srv, held by tunhold.py, addressed and up
+tun_hold() {
+	ip netns exec srv python3 "$TMP/tunhold.py" tun0 "$TMP/slow.log" 2>"$TMP/hold.err" &
+	HOLD_PID=$!
+	wait_dev srv tun0 || return 1
+	ip -n srv addr add $VPN4_S/24 dev tun0
+	ip -n srv addr add $VPN6_S/64 dev tun0 nodad
+	ip -n srv link set tun0 mtu 1400 up
+}
+
 # dp_setup: both namespaces, tun0 held, the sink on the port
 dp_setup() {
 	dmesg_mark
@@ -173,12 +192,8 @@ dp_setup() {
 	ip -n srv link set veth0 up
 	ip -n cli link set veth1 up
 
-	ip netns exec srv python3 "$TMP/tunhold.py" tun0 "$TMP/slow.log" 2>"$TMP/hold.err" &
-	HOLD_PID=$!
-	check "srv: tun0 held like OpenVPN holds it" wait_dev srv tun0
-	ip -n srv addr add $VPN4_S/24 dev tun0
-	ip -n srv addr add $VPN6_S/64 dev tun0 nodad
-	ip -n srv link set tun0 mtu 1400 up
+	tun_hold
+	check "srv: tun0 held like OpenVPN holds it" test $? = 0
 
 	ip netns exec srv "$OVPN_PEER" sink --local "[::]:$PORT" --timeout 3600 >"$TMP/sink.log" &
 	SINK_PID=$!
@@ -244,7 +259,7 @@ xfer() {
 	ns "$to" timeout 100 python3 "$TMP/xfer.py" recv "$addr" 5001 \
 		>"$TMP/recv.sum" &
 	rpid=$!
-	sleep 0.5
+	wait_tcp "$to" 5001
 	sent=$(ns "$from" timeout 90 python3 "$TMP/xfer.py" send "$addr" 5001 \
 		"$size" "${sync[@]}")
 	wait $rpid

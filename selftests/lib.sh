@@ -81,7 +81,10 @@ tap_done() {
 # the kernel modules the fast path needs, then nf_ovpn itself
 load_module() {
 	local m
-	for m in nf_conntrack tun veth udp_tunnel ip6_udp_tunnel; do
+	# the guest has no udev to load the CPU's crypto drivers: without
+	# them gcm(aes) would be aes-generic
+	for m in nf_conntrack tun veth udp_tunnel ip6_udp_tunnel \
+		 aesni_intel chacha20-x86_64 poly1305-x86_64; do
 		modprobe -q "$m" || true
 	done
 	if ! lsmod | grep -q '^nf_ovpn '; then
