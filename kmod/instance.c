@@ -168,16 +168,13 @@ err_free:
 void nf_ovpn_inst_remove(struct nf_ovpn_inst *inst, u8 reason)
 {
 	struct nf_ovpn_net *on = inst->on;
-	struct nf_ovpn_peer *peer;
-	unsigned long id;
 
 	lockdep_assert_held(&on->lock);
 	if (inst->dead)
 		return;
 	inst->dead = true;
 
-	xa_for_each(&inst->peers, id, peer)
-		nf_ovpn_peer_remove(peer, reason);
+	nf_ovpn_peer_remove_all(inst, reason);
 
 	list_del_rcu(&inst->node);
 	if (list_empty(&on->instances))

@@ -371,43 +371,79 @@ int nf_ovpn_peer_set(struct nf_ovpn_peer *peer,
 }
 
 /*
- * Take @peer out of its instance and drop the table's reference.  The
- * notification hands the key state back to userspace; it is read only
- * after a grace period, when no packet can take a TX packet-id from these
- * keys any more (the datapath finds keys only through the slots).
+ * Removal runs in two phases around one grace period.  Phase one takes the
+ * peer out of every table and empties its key slots; after the grace
+ * period no packet can take a TX packet-id from those keys any more (the
+ * datapath finds keys only through the slots), so phase two hands their
+ * final state back to userspace in the notification and drops the
+ * references.  Removing many peers at once (instance removal) shares the
+ * one grace period.  Both phases under nf_ovpn_net.lock.
  */
-void nf_ovpn_peer_remove_reply(struct nf_ovpn_peer *peer, u8 reason,
-			       struct genl_info *info)
+static bool peer_unlink(struct nf_ovpn_peer *peer, u8 reason)
 {
 	struct nf_ovpn_inst *inst = peer->inst;
-	struct nf_ovpn_key *keys[2];
 	unsigned int slot;
 
 	lockdep_assert_held(&inst->on->lock);
 	if (peer->dead)
-		return;
+		return false;
 	WRITE_ONCE(peer->dead, true);
 	peer->del_reason = reason;
 	xa_erase_bh(&inst->peers, peer->id);
 	inst->npeers--;
 	peer_routes_flush(peer, false);
-	for (slot = 0; slot < ARRAY_SIZE(keys); slot++)
-		keys[slot] = nf_ovpn_peer_key_take(peer, slot);
-	synchronize_net();
-	nf_ovpn_nl_notify_peer_del(peer, reason, keys, info);
+	for (slot = 0; slot < ARRAY_SIZE(peer->gone_keys); slot++)
+		peer->gone_keys[slot] = nf_ovpn_peer_key_take(peer, slot);
+	return true;
+}
 
+static void peer_finish(struct nf_ovpn_peer *peer, struct genl_info *info)
+{
+	unsigned int slot;
+
+	nf_ovpn_nl_notify_peer_del(peer, peer->del_reason, peer->gone_keys, info);
 	/* a running handler re-arms only while !dead */
 	if (del_timer_sync(&peer->ka_timer))
 		nf_ovpn_peer_put(peer);
-	for (slot = 0; slot < ARRAY_SIZE(keys); slot++)
-		if (keys[slot])
-			nf_ovpn_key_put(keys[slot]);
+	for (slot = 0; slot < ARRAY_SIZE(peer->gone_keys); slot++) {
+		if (peer->gone_keys[slot])
+			nf_ovpn_key_put(peer->gone_keys[slot]);
+		peer->gone_keys[slot] = NULL;
+	}
 	nf_ovpn_peer_put(peer);
+}
+
+void nf_ovpn_peer_remove_reply(struct nf_ovpn_peer *peer, u8 reason,
+			       struct genl_info *info)
+{
+	if (!peer_unlink(peer, reason))
+		return;
+	synchronize_net();
+	peer_finish(peer, info);
 }
 
 void nf_ovpn_peer_remove(struct nf_ovpn_peer *peer, u8 reason)
 {
 	nf_ovpn_peer_remove_reply(peer, reason, NULL);
+}
+
+void nf_ovpn_peer_remove_all(struct nf_ovpn_inst *inst, u8 reason)
+{
+	struct nf_ovpn_peer *peer, *tmp;
+	unsigned long id;
+	LIST_HEAD(gone);
+
+	/* erasing the current entry during xa_for_each is allowed */
+	xa_for_each(&inst->peers, id, peer)
+		if (peer_unlink(peer, reason))
+			list_add_tail(&peer->gone_node, &gone);
+	if (list_empty(&gone))
+		return;
+	synchronize_net();
+	list_for_each_entry_safe(peer, tmp, &gone, gone_node) {
+		list_del(&peer->gone_node);
+		peer_finish(peer, NULL);
+	}
 }
 
 /* ---- key slots (under nf_ovpn_net.lock) ---- */

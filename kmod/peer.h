@@ -43,6 +43,11 @@ struct nf_ovpn_peer {
 	 */
 	bool dead;
 	u8 del_reason;
+	/* removal: keys taken from the slots, and the batch of peers that
+	 * share one grace period (peer.c, under nf_ovpn_net.lock)
+	 */
+	struct nf_ovpn_key *gone_keys[2];
+	struct list_head gone_node;
 
 	/* protects remote and local (float updates from the RX path) */
 	spinlock_t lock;
@@ -102,6 +107,8 @@ int nf_ovpn_peer_set(struct nf_ovpn_peer *peer,
 		     const struct nf_ovpn_peer_config *cfg,
 		     struct netlink_ext_ack *extack);
 void nf_ovpn_peer_remove(struct nf_ovpn_peer *peer, u8 reason);
+/* every peer of @inst, sharing one grace period */
+void nf_ovpn_peer_remove_all(struct nf_ovpn_inst *inst, u8 reason);
 /* ... and answer the PEER_DEL request @info with the handed-back state */
 void nf_ovpn_peer_remove_reply(struct nf_ovpn_peer *peer, u8 reason,
 			       struct genl_info *info);
