@@ -154,8 +154,8 @@ bool nf_ovpn_peer_owns_addr_rcu(struct nf_ovpn_peer *peer, u8 family,
 
 /* ---- endpoints and float ---- */
 
-static bool endpoint_equal(const struct nf_ovpn_endpoint *a,
-			   const struct nf_ovpn_endpoint *b)
+bool nf_ovpn_endpoint_equal(const struct nf_ovpn_endpoint *a,
+			    const struct nf_ovpn_endpoint *b)
 {
 	if (a->family != b->family || a->port != b->port)
 		return false;
@@ -182,7 +182,7 @@ void nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 
 	WRITE_ONCE(peer->last_rx, jiffies);
 	spin_lock_bh(&peer->lock);
-	if (!endpoint_equal(&peer->remote, from)) {
+	if (!nf_ovpn_endpoint_equal(&peer->remote, from)) {
 		peer->remote = *from;
 		/* the old local address may not reach the new remote */
 		if (peer->local.family != from->family)

@@ -147,6 +147,9 @@ void nf_ovpn_peer_schedule(struct nf_ovpn_peer *peer, int bit);
 void nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 			  const struct nf_ovpn_endpoint *from);
 
+bool nf_ovpn_endpoint_equal(const struct nf_ovpn_endpoint *a,
+			    const struct nf_ovpn_endpoint *b);
+
 /* snapshot of the remote/local endpoints for TX */
 void nf_ovpn_peer_endpoints(struct nf_ovpn_peer *peer,
 			    struct nf_ovpn_endpoint *remote,

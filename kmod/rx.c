@@ -84,16 +84,6 @@ static void outer_source(struct sk_buff *skb, unsigned int uh_off,
 	}
 }
 
-static bool same_endpoint(const struct nf_ovpn_endpoint *a,
-			  const struct nf_ovpn_endpoint *b)
-{
-	if (a->family != b->family || a->port != b->port)
-		return false;
-	if (a->family == AF_INET)
-		return a->addr.ip4 == b->addr.ip4;
-	return ipv6_addr_equal(&a->addr.ip6, &b->addr.ip6);
-}
-
 /*
  * P_DATA_V1 in server mode carries no peer-id: the outer flow's conntrack
  * tag names the peer once it is known; until then, find the peer whose
@@ -119,7 +109,7 @@ static struct nf_ovpn_peer *v1_peer_rcu(struct nf_ovpn_inst *inst,
 
 	xa_for_each(&inst->peers, id, peer) {
 		nf_ovpn_peer_endpoints(peer, &remote, &local);
-		if (!same_endpoint(&remote, from))
+		if (!nf_ovpn_endpoint_equal(&remote, from))
 			continue;
 		if (ct)
 			nf_ovpn_ct_tag_update(ct, peer->id, peer->gen);
