@@ -102,6 +102,20 @@ int nf_ovpn_ct_tag_set(struct nf_conn *ct, const struct nf_ovpn_ct_tag *tag)
 	return 0;
 }
 
+int nf_ovpn_ct_tag_new(struct nf_conn *ct, u8 role, u32 inst_id, u32 peer_id,
+		       u32 peer_gen, u8 peer_dir)
+{
+	struct nf_ovpn_ct_tag tag = {
+		.role = role,
+		.inst_id = inst_id,
+		.peer_id = peer_id,
+		.peer_gen = peer_gen,
+		.peer_dir = peer_dir,
+	};
+
+	return nf_ovpn_ct_tag_set(ct, &tag);
+}
+
 bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag)
 {
 	const struct nf_ovpn_ct_tag *t = tag_of(ct);
@@ -165,7 +179,6 @@ unsigned int nf_ovpn_ct_confirm(struct sk_buff *skb, u8 pf)
 unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
-	struct nf_ovpn_ct_tag tag = {};
 	enum ip_conntrack_info ctinfo;
 	struct nf_ovpn_peer *peer;
 	struct nf_ovpn_inst *inst;
@@ -193,11 +206,7 @@ unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 	if (!peer)
 		return NF_ACCEPT;
 
-	tag.role = NF_OVPN_CT_INNER;
-	tag.inst_id = inst->id;
-	tag.peer_id = peer->id;
-	tag.peer_gen = peer->gen;
-	tag.peer_dir = IP_CT_DIR_REPLY;
-	nf_ovpn_ct_tag_set(ct, &tag);
+	nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_INNER, inst->id, peer->id, peer->gen,
+			   IP_CT_DIR_REPLY);
 	return NF_ACCEPT;
 }

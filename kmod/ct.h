@@ -42,6 +42,9 @@ void nf_ovpn_ct_exit(void);
  * helper.  Any context.
  */
 int nf_ovpn_ct_tag_set(struct nf_conn *ct, const struct nf_ovpn_ct_tag *tag);
+/* the same, from its fields */
+int nf_ovpn_ct_tag_new(struct nf_conn *ct, u8 role, u32 inst_id, u32 peer_id,
+		       u32 peer_gen, u8 peer_dir);
 /* copy the tag out; false if @ct carries none of ours */
 bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag);
 /* re-point a tag of ours (also on a confirmed conntrack) at another peer;

@@ -152,18 +152,15 @@ static struct nf_ovpn_key *rx_key_rcu(struct nf_ovpn_peer *peer, u8 key_id)
 static void tag_outer(struct sk_buff *skb, struct nf_ovpn_inst *inst,
 		      struct nf_ovpn_peer *peer)
 {
-	struct nf_ovpn_ct_tag tag = {};
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_is_confirmed(ct))
 		return;
-	tag.role = NF_OVPN_CT_OUTER;
-	tag.inst_id = inst->id;
-	tag.peer_id = peer ? peer->id : NF_OVPN_PEER_ID_UNDEF;
-	tag.peer_gen = peer ? peer->gen : 0;
-	nf_ovpn_ct_tag_set(ct, &tag);
+	nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_OUTER, inst->id,
+			   peer ? peer->id : NF_OVPN_PEER_ID_UNDEF,
+			   peer ? peer->gen : 0, 0);
 }
 
 /* p2p: the one peer may send from anywhere (it routes the internet to

@@ -485,13 +485,8 @@ static struct nf_ovpn_peer *tx_peer_rcu(struct nf_ovpn_inst *inst,
 	if (stale) {
 		nf_ovpn_ct_tag_update(ct, peer->id, peer->gen);
 	} else if (!nf_ct_is_confirmed(ct)) {
-		memset(&tag, 0, sizeof(tag));
-		tag.role = NF_OVPN_CT_INNER;
-		tag.inst_id = inst->id;
-		tag.peer_id = peer->id;
-		tag.peer_gen = peer->gen;
-		tag.peer_dir = dir;
-		nf_ovpn_ct_tag_set(ct, &tag);
+		nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_INNER, inst->id, peer->id,
+				   peer->gen, dir);
 	}
 	return peer;
 }
