@@ -31,16 +31,6 @@ trap cleanup EXIT
 nf() { ns c1 "$NFOVPN" "$@"; }
 status_field() { "$NFOVPN" status --json | jq -r ".$1"; }
 peer_json() { nf show --json | jq -c ".instances[] | select(.ifname==\"$1\") | .peers[] | select(.id==$2)"; }
-wait_for() {	# wait_for SECONDS CMD...: poll until CMD succeeds
-	local t=$(($1 * 5))
-	shift
-	while [ $t -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-		t=$((t - 1))
-	done
-	return 1
-}
 no_peer() { [ -z "$(peer_json "$1" "$2")" ]; }
 mk_ns() {	# mk_ns NAME: a namespace with a tun0
 	ip netns add "$1" && ip -n "$1" link set lo up &&

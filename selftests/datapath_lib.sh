@@ -90,14 +90,6 @@ wait_udp() {	# wait_udp NS PORT: until something listens there
 	return 1
 }
 
-wait_tcp() {	# wait_tcp NS PORT: until a TCP socket listens there (10 s)
-	local _
-	for _ in $(seq 100); do
-		ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 wait_dev() {	# wait_dev NS DEV
 	local _
@@ -126,43 +118,6 @@ while True:
         log.write("? len %d\n" % len(p))
 EOF
 
-cat >"$TMP/xfer.py" <<'EOF'
-# xfer.py recv ADDR PORT           accept one connection, print sha256
-# xfer.py send ADDR PORT SIZE [DIR] send SIZE seeded bytes, print sha256;
-#   with DIR: touch DIR/half at half way, wait for DIR/go, send the rest
-import hashlib, os, random, socket, sys, time
-mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
-if mode == "recv":
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, port)); s.listen(1); s.settimeout(120)
-    c, _ = s.accept(); c.settimeout(120)
-    h = hashlib.sha256()
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        h.update(b)
-    print(h.hexdigest())
-else:
-    size = int(sys.argv[4]); sync = sys.argv[5] if len(sys.argv) > 5 else None
-    data = random.Random(size).randbytes(size)
-    c = socket.create_connection((addr, port), timeout=120)
-    half = size // 2
-    c.sendall(data[:half])
-    if sync:
-        open(os.path.join(sync, "half"), "w").close()
-        for _ in range(600):
-            if os.path.exists(os.path.join(sync, "go")):
-                break
-            time.sleep(0.1)
-    c.sendall(data[half:])
-    c.shutdown(socket.SHUT_WR)
-    c.recv(1)
-    c.close()
-    print(hashlib.sha256(data).hexdigest())
-EOF
 
 # tun_hold: (re)create tun0 in srv, held by tunhold.py, addressed and up
 tun_hold() {
@@ -249,21 +204,3 @@ add_peer() {
 }
 
 
-# xfer FROM TO ADDR SIZE [SYNCDIR]: TCP from netns FROM to ADDR:5001 in
-# netns TO; the sha256 sent must equal the sha256 received
-xfer() {
-	local from=$1 to=$2 addr=$3 size=$4 got sent rpid
-	local sync=()
-
-	[ -n "${5:-}" ] && sync=("$5")
-	ns "$to" timeout 100 python3 "$TMP/xfer.py" recv "$addr" 5001 \
-		>"$TMP/recv.sum" &
-	rpid=$!
-	wait_tcp "$to" 5001
-	sent=$(ns "$from" timeout 90 python3 "$TMP/xfer.py" send "$addr" 5001 \
-		"$size" "${sync[@]}")
-	wait $rpid
-	got=$(cat "$TMP/recv.sum")
-	echo "sent $sent got $got"
-	[ -n "$sent" ] && [ "$sent" = "$got" ]
-}

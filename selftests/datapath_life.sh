@@ -193,20 +193,8 @@ check_inc "conntrack -F: tx_packets keep rising" 1 tx_packets \
 	ns srv ping -c 3 -i 0.2 -W 3 $VPN4_C
 check "conntrack -F: the new inner flows are tagged (helper=ovpn)" \
 	says 'helper=ovpn' ns srv conntrack -L -p icmp
-flush_mid() {
-	local d=$TMP/sync
-	mkdir -p "$d"
-	rm -f "$d/half" "$d/go"
-	( for _ in $(seq 600); do
-		[ -e "$d/half" ] && break
-		sleep 0.1
-	  done
-	  ip netns exec srv conntrack -F >/dev/null 2>&1
-	  touch "$d/go" ) &
-	xfer srv cli $VPN4_C 262144 "$d"
-}
-tx0=$(stat 1 tx_packets)
-check "conntrack -F mid-transfer: sha256 equal" flush_mid
+check "conntrack -F mid-transfer: sha256 equal" \
+	at_half srv cli $VPN4_C 262144 ns srv conntrack -F
 counter_gt "conntrack -F mid-transfer: fast path carried it" 1 tx_packets \
 	$((tx0 + 150))
 check "conntrack -F: kernel log clean" dmesg_clean

@@ -9,6 +9,7 @@ TOP=$(cd "$SELFTESTS/.." && pwd)
 NFOVPN_KO=${NFOVPN_KO:-$TOP/kmod/nf_ovpn.ko}
 NFOVPN=${NFOVPN:-$TOP/genl-tool/nfovpn}
 OVPN_PEER=${OVPN_PEER:-$TOP/selftests/tools/ovpn-peer}
+XFER=$SELFTESTS/tools/xfer.py
 
 __tap_n=0
 __tap_fail=0
@@ -117,4 +118,60 @@ dmesg_mark() {
 
 dmesg_clean() {
 	dmesg | "$SELFTESTS/vm/dmesg-check.sh"
+}
+
+wait_tcp() {	# wait_tcp NS PORT: until a TCP socket listens there (10 s)
+	local _
+	for _ in $(seq 100); do
+		ns "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# at_half FROM TO ADDR SIZE CMD...: an xfer that stops half way until CMD
+# has run (CMD's own output and status are ignored; the transfer's count)
+at_half() {
+	local from=$1 to=$2 addr=$3 size=$4 d=$TMP/sync
+	shift 4
+	mkdir -p "$d"
+	rm -f "$d/half" "$d/go"
+	( for _ in $(seq 600); do
+		[ -e "$d/half" ] && break
+		sleep 0.1
+	  done
+	  "$@" >/dev/null 2>&1
+	  touch "$d/go" ) &
+	xfer "$from" "$to" "$addr" "$size" "$d"
+}
+
+# xfer FROM TO ADDR SIZE [SYNCDIR]: TCP from netns FROM to ADDR:5001 in
+# netns TO; the sha256 sent must equal the sha256 received.  XFER_PACE=SEC
+# sleeps SEC after every 64 KiB sent.
+xfer() {
+	local from=$1 to=$2 addr=$3 size=$4 got sent rpid
+	local sync=()
+
+	[ -n "${5:-}" ] && sync=(--sync "$5")
+	[ -n "${XFER_PACE:-}" ] && sync+=(--pace "$XFER_PACE")
+	ns "$to" timeout 100 python3 "$XFER" recv "$addr" 5001 \
+		>"$TMP/recv.sum" &
+	rpid=$!
+	wait_tcp "$to" 5001
+	sent=$(ns "$from" timeout 90 python3 "$XFER" send "$addr" 5001 \
+		"$size" "${sync[@]}")
+	wait $rpid
+	got=$(cat "$TMP/recv.sum")
+	echo "sent $sent got $got"
+	[ -n "$sent" ] && [ "$sent" = "$got" ]
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds (polls every 0.3 s)
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.3
+	done
 }

@@ -33,15 +33,6 @@ trap cleanup EXIT
 
 nfo() { ns srv "$NFOVPN" "$@"; }
 
-# wait_for SECONDS CMD...: until CMD succeeds
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.3
-	done
-}
 
 # peer_stat NAME: a counter of the (only) peer of tun0
 peer_stat() {
@@ -53,6 +44,7 @@ peer_stat() {
 srv_log_has() { tail -n +"$1" "$TMP/srv.log" | grep -q -- "$2"; }
 
 # --- certificates: a CA, a server and a client, ECDSA P-256 ----------------
+# gen_certs [NAME...]: further client certificates, CN=NAME, NAME.crt/.key
 gen_certs() {
 	local d=$TMP/pki ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
 	mkdir -p "$d"
@@ -61,9 +53,9 @@ gen_certs() {
 		-addext basicConstraints=critical,CA:TRUE \
 		-addext keyUsage=critical,keyCertSign,cRLSign || return 1
 	local who eku
-	for who in server client; do
+	for who in server client "$@"; do
 		eku=serverAuth
-		[ $who = client ] && eku=clientAuth
+		[ $who = server ] || eku=clientAuth
 		openssl req "${ec[@]}" -keyout "$d/$who.key" -out "$d/$who.csr" \
 			-subj "/CN=$who" || return 1
 		printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=%s\n' \
@@ -84,6 +76,8 @@ setup() {
 	ip -n srv link set lo up && ip -n cli link set lo up
 }
 
+# start_server [OPTION...]: further server options, after the defaults
+# (OpenVPN takes the last of a repeated option, e.g. --proto udp6)
 start_server() {
 	local p=$TMP/pki
 	# ip netns exec execs openvpn: $! is openvpn itself
@@ -93,7 +87,7 @@ start_server() {
 		--ca "$p/ca.crt" --cert "$p/server.crt" --key "$p/server.key" \
 		--dh none --data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305 \
 		--keepalive 2 10 --nf-fastpath --status "$TMP/status" 1 \
-		--status-version 2 --verb 4 >"$TMP/srv.log" 2>&1 &
+		--status-version 2 --verb 4 "$@" >"$TMP/srv.log" 2>&1 &
 	SRV_PID=$!
 	wait_for 60 grep -q "Initialization Sequence Completed" "$TMP/srv.log"
 }

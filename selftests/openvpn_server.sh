@@ -91,5 +91,29 @@ SRV_PID=''
 check "server killed -9: no instance left" \
 	wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
 
+# --- --reneg-bytes counts what the kernel carried ------------------------------
+# Userspace never sees the bulk of the data: the kernel's counters must feed
+# OpenVPN's byte count, or --reneg-bytes would never renegotiate.
+if start_server --reneg-bytes 1000000 && start_client AES-128-GCM; then
+	tap_ok "reneg-bytes: server and client up"
+	check "reneg-bytes: 3 MiB through the kernel, sha256 equal" \
+		xfer srv cli 10.8.0.2 3145728
+	check "reneg-bytes: the server renegotiated on the kernel's bytes" \
+		wait_for 30 srv_log_has 1 "TLS: soft reset sec=[0-9]*/[0-9]* bytes=[0-9]\{7,\}/1000000"
+	check "reneg-bytes: the new key went to the kernel" \
+		wait_for 10 srv_log_has 1 "key-id 1 (AES-128-GCM) in the kernel, secondary slot"
+	check "reneg-bytes: and became the primary key there" \
+		wait_for 10 srv_log_has 1 "swapping keys, primary key-id 1"
+	check "reneg-bytes: the tunnel works with the new key" \
+		ns cli ping -c 3 -i 0.2 -W 3 $VPN4_S
+else
+	tap_fail "reneg-bytes: server and client up"
+	dump_logs
+fi
+stop_client
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+SRV_PID=''
+
 [ "$__tap_fail" = 0 ] || dump_logs
 tap_done
