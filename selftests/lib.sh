@@ -147,18 +147,19 @@ at_half() {
 
 # xfer FROM TO ADDR SIZE [SYNCDIR]: TCP from netns FROM to ADDR:5001 in
 # netns TO; the sha256 sent must equal the sha256 received.  XFER_PACE=SEC
-# sleeps SEC after every 64 KiB sent.
+# sleeps SEC after every 64 KiB sent; XFER_TIMEOUT=SEC (default 90) bounds
+# the whole transfer.
 xfer() {
 	local from=$1 to=$2 addr=$3 size=$4 got sent rpid
-	local sync=()
+	local t=${XFER_TIMEOUT:-90} sync=()
 
 	[ -n "${5:-}" ] && sync=(--sync "$5")
 	[ -n "${XFER_PACE:-}" ] && sync+=(--pace "$XFER_PACE")
-	ns "$to" timeout 100 python3 "$XFER" recv "$addr" 5001 \
+	ns "$to" timeout $((t + 10)) python3 "$XFER" recv "$addr" 5001 \
 		>"$TMP/recv.sum" &
 	rpid=$!
 	wait_tcp "$to" 5001
-	sent=$(ns "$from" timeout 90 python3 "$XFER" send "$addr" 5001 \
+	sent=$(ns "$from" timeout "$t" python3 "$XFER" send "$addr" 5001 \
 		"$size" "${sync[@]}")
 	wait $rpid
 	got=$(cat "$TMP/recv.sum")
