@@ -66,7 +66,7 @@ run_case() {
 }
 
 load_module || { echo "1..0 # SKIP cannot load nf_ovpn"; exit $ksft_skip; }
-check "certificates generated" gen_certs
+check "certificates generated" gen_certs cbc
 check "topology up" setup
 
 if ! start_server; then
@@ -110,6 +110,54 @@ else
 	tap_fail "reneg-bytes: server and client up"
 	dump_logs
 fi
+stop_client
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+SRV_PID=''
+
+# --- a CBC client stays in userspace while an AEAD client is offloaded --------
+# start_cbc_client: a second stock client (CN cbc, tun2) that only speaks
+# AES-256-CBC, which the kernel cannot serve
+start_cbc_client() {
+	local p=$TMP/pki
+	ip netns exec cli "$OVPN_CLI" --client --dev tun2 --dev-type tun --proto udp \
+		--remote $SRV4 $PORT --nobind --disable-dco \
+		--ca "$p/ca.crt" --cert "$p/cbc.crt" --key "$p/cbc.key" \
+		--remote-cert-tls server --data-ciphers AES-256-CBC \
+		--route-noexec --verb 3 >"$TMP/cbc.log" 2>&1 &
+	CBC_PID=$!
+	wait_for 60 grep -q "Initialization Sequence Completed" "$TMP/cbc.log"
+}
+CBC_PID=''
+if start_server --data-ciphers AES-256-GCM:AES-256-CBC && start_client AES-256-GCM &&
+   start_cbc_client; then
+	tap_ok "mixed: an AES-256-GCM and an AES-256-CBC client connected"
+	check "mixed: one line says the CBC client stays in userspace" \
+		wait_for 10 srv_log_has 1 "nf-fastpath: cbc/.* stays in userspace (cipher not supported by the kernel, cipher AES-256-CBC)"
+	check "mixed: the GCM client is offloaded" \
+		srv_log_has 1 "nf-fastpath: client/.* offloaded (peer-id .*cipher AES-256-GCM)"
+	check_eq "mixed: the kernel has exactly one peer" 1 \
+		"$(nfo --json show tun0 | jq '.instances[0].peers | length')"
+	cbc_ip=$(ip -n cli -4 -o addr show dev tun2 | awk '{print $4}' | cut -d/ -f1)
+	# both clients sit in one netns: what leaves from the CBC client's
+	# address must leave through its tun2
+	ip -n cli rule add from "${cbc_ip:-10.8.0.255}" lookup 102
+	ip -n cli route add 10.8.0.0/24 dev tun2 table 102
+	check "mixed: CBC client -> server ping (userspace)" \
+		ns cli ping -I tun2 -c 3 -i 0.3 -W 3 $VPN4_S
+	check "mixed: server -> CBC client ping (userspace)" \
+		ns srv ping -c 3 -i 0.3 -W 3 "${cbc_ip:-10.8.0.255}"
+	tx0=$(peer_stat tx_packets)
+	check "mixed: GCM client -> server ping" \
+		ns cli ping -I tun1 -c 3 -i 0.3 -W 3 $VPN4_S
+	check "mixed: the kernel carried the GCM client's traffic" \
+		test "$(peer_stat tx_packets)" -gt "${tx0:-0}"
+else
+	tap_fail "mixed: an AES-256-GCM and an AES-256-CBC client connected"
+	tail -n 20 "$TMP/cbc.log" | sed 's/^/#   /'
+	dump_logs
+fi
+kill "$CBC_PID" 2>/dev/null && wait "$CBC_PID" 2>/dev/null
 stop_client
 kill -9 "$SRV_PID"
 wait "$SRV_PID" 2>/dev/null
