@@ -173,6 +173,24 @@ pings() {
 		test "${rx1:-0}" -ge $((${rx0:-0} + 12)) -a "${tx1:-0}" -ge $((${tx0:-0} + 12))
 }
 
+# up TAG CIPHER PROTO REMOTE [CLIENT_OPTION...]: the stock server (with
+# the options in SRV_EXTRA, which is reset) and the patched client; false,
+# with both stopped, if the client did not connect
+SRV_EXTRA=()
+up() {
+	local t=$1 c=$2 proto=$3 remote=$4 extra=("${SRV_EXTRA[@]}")
+	shift 4
+	SRV_EXTRA=()
+	if ! start_server "$c" "${extra[@]}" ||
+	   ! start_client "$proto" "$remote" "$c" "$@"; then
+		tap_fail "$t: client connected"
+		dump_logs
+		stop_client; stop_server
+		return 1
+	fi
+	tap_ok "$t: client connected"
+}
+
 # offloaded TAG CIPHER FROM: the client logged its offload after line FROM
 # and nfovpn shows one p2p instance with one peer and a key
 offloaded() {
@@ -196,13 +214,7 @@ share() {
 # basic_case CIPHER PROTO REMOTE
 basic_case() {
 	local c=$1 t="$1 over $2"
-	if ! start_server "$c" || ! start_client "$2" "$3" "$c"; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	up "$t" "$c" "$2" "$3" || return
 	offloaded "$t" "$c" 1
 	check "$t: kernel peer remote is the server" \
 		bash -c "[ \"\$(ip netns exec cli $NFOVPN --json show tun1 | jq -r '.instances[0].peers[0].remote_address')\" = $3 ]"
@@ -215,14 +227,8 @@ basic_case() {
 # --- renegotiations, transfer, keepalive, server restart, kill -9 ------------
 reneg_case() {
 	local c=AES-256-GCM t="reneg" from start k0 s0 u0 r0 rs0 k1 s1 u1 r1 rs1 ka0
-	if ! start_server "$c" --reneg-sec 4 ||
-	   ! start_client udp $SRV4 "$c" --persist-tun; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	SRV_EXTRA=(--reneg-sec 4)
+	up "$t" "$c" udp $SRV4 --persist-tun || return
 	offloaded "$t" "$c" 1
 	check_eq "$t: kernel peer has the pushed keepalive interval" 2 "$(cli_peer keepalive_interval)"
 
@@ -288,13 +294,7 @@ reneg_case() {
 # --- SIGUSR1 restart re-creates the kernel state -----------------------------
 usr1_case() {
 	local c=AES-128-GCM t="SIGUSR1" from ka0
-	if ! start_server "$c" || ! start_client udp $SRV4 "$c"; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	up "$t" "$c" udp $SRV4 || return
 	offloaded "$t" "$c" 1
 	from=$(cli_lines)
 	kill -USR1 "$CLI_PID"
@@ -320,13 +320,7 @@ usr1_case() {
 # --- rmmod under traffic: the client goes on in userspace, then back ---------
 rmmod_case() {
 	local c=CHACHA20-POLY1305 t="rmmod" from
-	if ! start_server "$c" || ! start_client udp $SRV4 "$c"; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	up "$t" "$c" udp $SRV4 || return
 	offloaded "$t" "$c" 1
 	from=$(cli_lines)
 	XFER_PACE=0.05
@@ -351,13 +345,7 @@ rmmod_case() {
 # --- --inactive counts what the kernel carried ---------------------------------
 inactive_case() {
 	local c=AES-256-GCM t="--inactive 6"
-	if ! start_server "$c" || ! start_client udp $SRV4 "$c" --inactive 6; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	up "$t" "$c" udp $SRV4 --inactive 6 || return
 	offloaded "$t" "$c" 1
 	check "$t: 10 s of pings, all through the kernel" \
 		ns cli ping -c 20 -i 0.5 -W 2 $VPN4_S
@@ -374,13 +362,8 @@ inactive_case() {
 fallback_case() {
 	local t=$1 c=$2 proto=$3 line=$4
 	shift 4
-	if ! start_server "$c" "$@" || ! start_client "$proto" $SRV4 "$c"; then
-		tap_fail "$t: client connected"
-		dump_logs
-		stop_client; stop_server
-		return
-	fi
-	tap_ok "$t: client connected"
+	SRV_EXTRA=("$@")
+	up "$t" "$c" "$proto" $SRV4 || return
 	check_eq "$t: exactly one fallback line" 1 "$(cli_log_count 1 "$line")"
 	if module_loaded; then
 		check_eq "$t: no nf_ovpn object" 0 "$(nf_count)"

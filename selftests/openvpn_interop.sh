@@ -70,6 +70,23 @@ n() { echo "${1#c}"; }		# c3 -> 3
 vpn4() { echo "10.8.0.1$(n "$1")"; }
 vpn6() { echo "fd00:8::1$(n "$1")"; }
 
+# mk_lan NS ROUTER NET4 NET6: netns NS with lan1 NET4.2/24 NET6::2/64,
+# joined to ROUTER's lan0 (NET4.1, NET6::1), which is its default route
+mk_lan() {
+	local lan=$1 r=$2 v4=$3 v6=$4
+	ip netns add "$lan" || return 1
+	ip -n "$lan" link set lo up
+	ip link add lan0 netns "$r" type veth peer name lan1 netns "$lan" || return 1
+	ip -n "$r" addr add "$v4.1/24" dev lan0
+	ip -n "$r" addr add "$v6::1/64" dev lan0 nodad
+	ip -n "$r" link set lan0 up
+	ip -n "$lan" addr add "$v4.2/24" dev lan1
+	ip -n "$lan" addr add "$v6::2/64" dev lan1 nodad
+	ip -n "$lan" link set lan1 up
+	ip -n "$lan" route add default via "$v4.1" &&
+	ip -n "$lan" -6 route add default via "$v6::1"
+}
+
 echo "# [${SECONDS}s]"
 # --- topology ------------------------------------------------------------------
 topology() {
@@ -91,31 +108,10 @@ topology() {
 		ip -n $c addr add 2001:db8::1$i/64 dev eth0 nodad
 		ip -n $c link set eth0 up
 	done
-	# the LAN behind the server
-	ip netns add lan || return 1
-	ip -n lan link set lo up
-	ip link add lan0 netns srv type veth peer name lan1 netns lan || return 1
-	ip -n srv addr add 10.70.0.1/24 dev lan0
-	ip -n srv addr add fd00:70::1/64 dev lan0 nodad
-	ip -n srv link set lan0 up
-	ip -n lan addr add 10.70.0.2/24 dev lan1
-	ip -n lan addr add fd00:70::2/64 dev lan1 nodad
-	ip -n lan link set lan1 up
-	ip -n lan route add default via 10.70.0.1
-	ip -n lan -6 route add default via fd00:70::1
-	# the LAN behind client c3 (its iroute)
-	ip netns add lan3 || return 1
-	ip -n lan3 link set lo up
-	ip link add lan0 netns c3 type veth peer name lan1 netns lan3 || return 1
-	ip -n c3 addr add 10.60.0.1/24 dev lan0
-	ip -n c3 addr add fd00:60::1/64 dev lan0 nodad
-	ip -n c3 link set lan0 up
-	ns c3 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
-	ip -n lan3 addr add 10.60.0.2/24 dev lan1
-	ip -n lan3 addr add fd00:60::2/64 dev lan1 nodad
-	ip -n lan3 link set lan1 up
-	ip -n lan3 route add default via 10.60.0.1
-	ip -n lan3 -6 route add default via fd00:60::1
+	# the LAN behind the server, and the one behind client c3 (its iroute)
+	mk_lan lan srv 10.70.0 fd00:70 || return 1
+	mk_lan lan3 c3 10.60.0 fd00:60 || return 1
+	ns c3 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 }
 
 # fixed VPN addresses per certificate name; c3 owns the LAN behind it
