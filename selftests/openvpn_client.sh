@@ -26,6 +26,7 @@
 # no nf_ovpn object.
 
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/openvpn_pki.sh"
 
 OVPN_CLI=${OVPN_CLIENT_BIN:-$TOP/build/openvpn-src/src/openvpn/openvpn}
 OVPN_SRV=${OVPN_SRV:-/usr/sbin/openvpn}
@@ -80,27 +81,6 @@ nf_count() { "$NFOVPN" status --json | jq -r '.instances+.peers+.keys'; }
 cli_log_has() { tail -n +"$1" "$TMP/cli.log" | grep -q -- "$2"; }
 cli_log_count() { tail -n +"$1" "$TMP/cli.log" | grep -c -- "$2"; }
 cli_lines() { echo $(($(wc -l <"$TMP/cli.log") + 1)); }
-
-gen_certs() {
-	local d=$TMP/pki ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
-	mkdir -p "$d"
-	openssl req -x509 "${ec[@]}" -keyout "$d/ca.key" -out "$d/ca.crt" \
-		-subj /CN=nf-ovpn-test-ca -days 2 \
-		-addext basicConstraints=critical,CA:TRUE \
-		-addext keyUsage=critical,keyCertSign,cRLSign || return 1
-	local who eku
-	for who in server client; do
-		eku=serverAuth
-		[ $who = client ] && eku=clientAuth
-		openssl req "${ec[@]}" -keyout "$d/$who.key" -out "$d/$who.csr" \
-			-subj "/CN=$who" || return 1
-		printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=%s\n' \
-			$eku >"$d/$who.ext"
-		openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" \
-			-CAkey "$d/ca.key" -CAcreateserial -days 2 \
-			-extfile "$d/$who.ext" -out "$d/$who.crt" || return 1
-	done
-}
 
 setup() {
 	ip netns add srv && ip netns add cli &&

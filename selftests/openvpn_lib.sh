@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared by openvpn_server.sh and the demo (sourced after lib.sh): the
-# patched OpenVPN server with --nf-fastpath and a stock Debian client in
-# two namespaces joined by a veth, with a throw-away ECDSA PKI.
+# Shared by the patched-server tests and the demo (sourced after lib.sh):
+# the patched OpenVPN server with --nf-fastpath and a stock Debian client
+# in two namespaces joined by a veth, with a throw-away ECDSA PKI.
+
+source "$(dirname "${BASH_SOURCE[0]}")/openvpn_pki.sh"
 
 OVPN_SRV=${OVPN_SRV:-$TOP/build/openvpn-src/src/openvpn/openvpn}
 OVPN_CLI=${OVPN_CLI:-/usr/sbin/openvpn}
@@ -33,7 +35,6 @@ trap cleanup EXIT
 
 nfo() { ns srv "$NFOVPN" "$@"; }
 
-
 # peer_stat NAME: a counter of the (only) peer of tun0
 peer_stat() {
 	nfo --json show tun0 | jq -r --arg n "$1" \
@@ -43,28 +44,6 @@ peer_stat() {
 # srv_log_has LINE PATTERN: the server logged PATTERN after line LINE
 srv_log_has() { tail -n +"$1" "$TMP/srv.log" | grep -q -- "$2"; }
 
-# --- certificates: a CA, a server and a client, ECDSA P-256 ----------------
-# gen_certs [NAME...]: further client certificates, CN=NAME, NAME.crt/.key
-gen_certs() {
-	local d=$TMP/pki ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
-	mkdir -p "$d"
-	openssl req -x509 "${ec[@]}" -keyout "$d/ca.key" -out "$d/ca.crt" \
-		-subj /CN=nf-ovpn-test-ca -days 2 \
-		-addext basicConstraints=critical,CA:TRUE \
-		-addext keyUsage=critical,keyCertSign,cRLSign || return 1
-	local who eku
-	for who in server client "$@"; do
-		eku=serverAuth
-		[ $who = server ] || eku=clientAuth
-		openssl req "${ec[@]}" -keyout "$d/$who.key" -out "$d/$who.csr" \
-			-subj "/CN=$who" || return 1
-		printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=%s\n' \
-			$eku >"$d/$who.ext"
-		openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" \
-			-CAkey "$d/ca.key" -CAcreateserial -days 2 \
-			-extfile "$d/$who.ext" -out "$d/$who.crt" || return 1
-	done
-}
 
 # --- topology ----------------------------------------------------------------
 setup() {
