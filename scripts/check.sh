@@ -17,6 +17,7 @@ kdir=/lib/modules/$KVER/build
 passed=0 failed=0 skipped=0
 skips=()
 failures=()
+failed_checks=()
 
 note() { printf '%s\n' "$*"; }
 
@@ -67,7 +68,13 @@ stage_tests() {
 		tail -n 25 "$log" | sed 's/^/    /'
 		failed=$((failed + 1))
 	fi
-	[ "$f" = 0 ] && [ "$rc" = 0 ] || failures+=("$name")
+	if [ "$f" != 0 ] || [ "$rc" != 0 ]; then
+		failures+=("$name")
+		# the failed checks inside a failed test script, so that the
+		# tail of the run (all CI keeps) says which check it was
+		failed_checks+=("$(grep -E '^#[[:space:]]+not ok|^# .*: (timed out|kernel log not clean)' \
+			"$log" | head -n 12 | sed "s/^/    [$name] /")")
+	fi
 	note "$name: $line"
 }
 
@@ -116,6 +123,9 @@ fi
 if [ ${#failures[@]} -gt 0 ]; then
 	note "failed stages:"
 	printf '  %s\n' "${failures[@]}"
+	for c in "${failed_checks[@]}"; do
+		[ -n "$c" ] && printf '%s\n' "$c"
+	done
 fi
 if [ "$skipped" != 0 ]; then
 	note "$passed passed, $failed failed, $skipped skipped"
