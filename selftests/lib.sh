@@ -23,9 +23,12 @@ tap_fail() {
 	__tap_n=$((__tap_n + 1))
 	__tap_fail=$((__tap_fail + 1))
 	echo "not ok $__tap_n - $*"
+	# when, for failures that only show under load
+	echo "#   (${SECONDS}s into the test, $(date +%T))"
 }
 
-# check DESC CMD...: one assertion, its output shown only on failure
+# check DESC CMD...: one assertion, its output shown only on failure;
+# returns 1 when it failed, so a caller can add what explains it
 check() {
 	local desc=$1 out
 	shift
@@ -34,6 +37,7 @@ check() {
 	else
 		tap_fail "$desc"
 		printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'
+		return 1
 	fi
 }
 
@@ -44,6 +48,7 @@ check_not() {
 	if out=$("$@" 2>&1); then
 		tap_fail "$desc (unexpectedly succeeded)"
 		printf '%s\n' "$out" | tail -n 20 | sed 's/^/#   /'
+		return 1
 	else
 		tap_ok "$desc"
 	fi
