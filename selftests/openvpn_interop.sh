@@ -146,7 +146,6 @@ pfield() {
 		'.instances[0].peers[] | select(.vpn_ipv4 == $ip) | .[$f] // .stats[$f] // empty'
 }
 pstat() { pfield "$(vpn4 "$1")" "$2"; }
-npeers() { nfo --json show tun0 | jq '.instances[0].peers | length'; }
 peer_id_of() {	# from the server's "offloaded" line
 	sed -n "s|.*nf-fastpath: $1/.* offloaded (peer-id \([0-9]*\),.*|\1|p" \
 		"$TMP/srv.log" | tail -n 1
