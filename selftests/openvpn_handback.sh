@@ -92,6 +92,12 @@ check "transfer client -> server in userspace: sha256 equal" \
 	xfer cli srv $VPN4_S 1048576
 wait $ping_pid
 echo "# ping across the rmmod: $(grep -E 'packets transmitted' "$TMP/ping.log")"
+# idle in userspace for longer than the client's --ping-restart (10 s):
+# only the server's keepalive pings, which the kernel sent until the
+# hand-back, keep the client from restarting
+sleep 13
+check_not "idle 13 s in userspace: the client heard the server's pings" \
+	grep -q 'Inactivity timeout' "$TMP/cli.log"
 check_not "no renegotiation after the hand-back" \
 	srv_log_has $from 'soft reset'
 if ! check_not "no client reconnected" \
