@@ -261,8 +261,15 @@ static void human_peer(FILE *f, const struct nfo_peer *p)
 	}
 	if (p->has_ka_interval || p->has_ka_timeout) {
 		label(f, 4, "keepalive:");
+		/* OpenVPN's patch sets only the interval: it keeps the
+		 * timeout (--ping-restart) in userspace */
 		if (!p->ka_interval && !p->ka_timeout)
 			fputs("off\n", f);
+		else if (!p->ka_timeout)
+			fprintf(f, "every %u s, no expiry in the kernel\n",
+				p->ka_interval);
+		else if (!p->ka_interval)
+			fprintf(f, "no pings, timeout %u s\n", p->ka_timeout);
 		else
 			fprintf(f, "every %u s, timeout %u s\n",
 				p->ka_interval, p->ka_timeout);

@@ -256,6 +256,34 @@ static void fmt_show_human(void)
 	nfo_inst_array_free(in, 2);
 }
 
+/* keepalive with only one half set (OpenVPN sets only the interval) */
+static void fmt_keepalive_halves(void)
+{
+	struct sample_arg a = { 0 };
+	struct nfo_inst *in;
+	char *out;
+
+	in = sample(&a.n);
+	a.in = in;
+	in[0].peers[0].ka_timeout = 0;
+	out = capture(show_fn, &a);
+	CHECK(strstr(out, "    keepalive:     every 10 s, no expiry in the kernel\n"));
+	CHECK(!strstr(out, "timeout 0 s"));
+	free(out);
+
+	in[0].peers[0].ka_interval = 0;
+	in[0].peers[0].ka_timeout = 60;
+	out = capture(show_fn, &a);
+	CHECK(strstr(out, "    keepalive:     no pings, timeout 60 s\n"));
+	free(out);
+
+	in[0].peers[0].ka_timeout = 0;
+	out = capture(show_fn, &a);
+	CHECK(strstr(out, "    keepalive:     off\n"));
+	free(out);
+	nfo_inst_array_free(in, 2);
+}
+
 static void fmt_stats(void)
 {
 	struct sample_arg a = { 0 };
@@ -388,6 +416,7 @@ void test_format(void)
 	RUN(fmt_ages);
 	RUN(fmt_endpoints);
 	RUN(fmt_show_human);
+	RUN(fmt_keepalive_halves);
 	RUN(fmt_stats);
 	RUN(fmt_status_and_keys);
 	RUN(fmt_events);
