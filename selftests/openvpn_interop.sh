@@ -407,6 +407,7 @@ KEYS_C4="nf-fastpath: peer-id $C4_ID: key-id [0-7] .* in the kernel"
 REN0=$(grep -c "$KEYS_C4" "$TMP/srv.log")
 T0=$(date +%s.%N)
 TX0=$(pstat c4 tx_packets) RX0=$(pstat c4 rx_packets)
+RXS0=$(pstat c4 rx_slow_packets)
 T_X=$SECONDS
 # from the LAN behind the server: forwarded by the server's kernel
 XFER_TIMEOUT=300
@@ -414,6 +415,7 @@ check "$XFER_MIB MiB LAN -> c4, sha256 equal on both ends" \
 	xfer lan c4 "$(vpn4 c4)" $((XFER_MIB << 20))
 XFER_TIMEOUT=
 TX1=$(pstat c4 tx_packets) RX1=$(pstat c4 rx_packets)
+RXS1=$(pstat c4 rx_slow_packets)
 T1=$(date +%s.%N)
 echo "# $XFER_MIB MiB took $((SECONDS - T_X)) s"
 REN=$(($(grep -c "$KEYS_C4" "$TMP/srv.log") - REN0))
@@ -450,8 +452,19 @@ echo "# c4 slow-path counters: tx_slow $(pstat c4 tx_slow_packets) rx_slow $(pst
 check "capture saw the transfer (>= 10000 P_DATA to c4)" test "${CAP_TO:-0}" -ge 10000
 check "kernel sent > 99% of P_DATA to c4 ($DTX of ${CAP_TO:-?})" \
 	test $((DTX * 100)) -gt $((${CAP_TO:-0} * 99))
-check "kernel received > 99% of P_DATA from c4 ($DRX of ${CAP_FROM:-?})" \
-	test $((DRX * 100)) -gt $((${CAP_FROM:-0} * 99)) -a "${CAP_FROM:-0}" -gt 0
+# From c4 come the transfer's ACKs.  Some arrive under a key the kernel
+# does not hold (yet or any more) and go to userspace (rx_slow): OpenVPN
+# 2.6 generates a renegotiated key when its handshake completes, the
+# client a moment before the server, and a client whose new key is older
+# than its hand-window sends with it at once (TCG handshakes take
+# seconds); and a third overlapping key pushes the oldest out of the
+# kernel's two slots (as with DCO).  Seen at 0.2-1.6% of the ACKs here;
+# what the server had no key for yet is dropped as stock OpenVPN does.
+DRXS=$((${RXS1:-0} - ${RXS0:-0}))
+check "kernel received > 97% of P_DATA from c4 ($DRX of ${CAP_FROM:-?}, to userspace $DRXS)" \
+	test $((DRX * 100)) -gt $((${CAP_FROM:-0} * 97)) -a "${CAP_FROM:-0}" -gt 0
+check "kernel + userspace took > 99.5% of P_DATA from c4 ($((DRX + DRXS)) of ${CAP_FROM:-?})" \
+	test $(((DRX + DRXS) * 1000)) -gt $((${CAP_FROM:-0} * 995))
 echo "# key-ids in the transfer: to c4 $(awk '/^count /{print $8}' "$TMP/xfer.count")," \
 	"from c4 $(awk '/^count /{print $10}' "$TMP/xfer.count")"
 
