@@ -105,6 +105,9 @@ unload_module() {
 	fi
 }
 
+# nf_count: instances + peers + keys the module holds, in every netns
+nf_count() { "$NFOVPN" status --json | jq -r '.instances+.peers+.keys'; }
+
 module_loaded() {
 	lsmod | grep -q '^nf_ovpn '
 }

@@ -74,8 +74,6 @@ cli_peer() {
 # tun1_tx: packets that reached the client's tun fd, i.e. userspace
 tun1_tx() { ns cli cat /sys/class/net/tun1/statistics/tx_packets; }
 
-# nf_count: instances + peers + keys of the whole module
-nf_count() { "$NFOVPN" status --json | jq -r '.instances+.peers+.keys'; }
 
 # cli_log_has LINE PATTERN: the client logged PATTERN after line LINE
 cli_log_has() { tail -n +"$1" "$TMP/cli.log" | grep -q -- "$2"; }
@@ -200,7 +198,7 @@ basic_case() {
 		bash -c "[ \"\$(ip netns exec cli $NFOVPN --json show tun1 | jq -r '.instances[0].peers[0].remote_address')\" = $3 ]"
 	pings "$t"
 	stop_client
-	check "$t: client gone, no nf_ovpn object left" wait_for 10 test "$(nf_count)" = 0
+	check "$t: client gone, no nf_ovpn object left" wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 	stop_server
 }
 
@@ -248,7 +246,7 @@ reneg_case() {
 	check "$t: server gone, client's --ping-restart fires" \
 		wait_for 40 cli_log_has "$from" "Inactivity timeout (--ping-restart)"
 	check "$t: client restarting, no nf_ovpn object left" \
-		wait_for 10 test "$(nf_count)" = 0
+		wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 	check "$t: tun1 persisted" ns cli ip link show tun1
 
 	if start_server "$c" --reneg-sec 4; then
@@ -267,7 +265,7 @@ reneg_case() {
 	wait "$CLI_PID" 2>/dev/null
 	CLI_PID=''
 	check "$t: client killed -9, no nf_ovpn object left" \
-		wait_for 10 test "$(nf_count)" = 0
+		wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 	stop_server
 }
 

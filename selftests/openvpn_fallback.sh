@@ -109,6 +109,6 @@ userspace_case "TCP" \
 	--proto tcp-server -- --proto tcp-client
 
 check "no nf_ovpn object left" \
-	wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
+	wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 check "kernel log clean" dmesg_clean
 tap_done

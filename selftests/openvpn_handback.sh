@@ -153,7 +153,7 @@ kill -9 "$SRV_PID" 2>/dev/null
 wait "$SRV_PID" 2>/dev/null
 SRV_PID=''
 check "kill -9 of the server leaves no nf_ovpn object" \
-	wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
+	wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 check "kernel log clean" dmesg_clean
 dump_logs
 tap_done

@@ -106,7 +106,7 @@ done
 
 stop_server
 check "server killed -9: no instance left" \
-	wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
+	wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 
 # --- --reneg-bytes counts what the kernel carried ------------------------------
 # Userspace never sees the bulk of the data: the kernel's counters must feed
