@@ -139,6 +139,8 @@ static const char *const stat_names[NF_OVPN_A_STATS_MAX + 1] = {
 	[NF_OVPN_A_STATS_DROP_MTU] = "drop_mtu",
 	[NF_OVPN_A_STATS_DROP_NO_ROUTE] = "drop_no_route",
 	[NF_OVPN_A_STATS_DROP_NOMEM] = "drop_nomem",
+	[NF_OVPN_A_STATS_DROP_LOOP] = "drop_loop",
+	[NF_OVPN_A_STATS_DROP_FRAGMENTS] = "drop_fragments",
 };
 
 const char *nfo_stat_name(int type)
@@ -182,9 +184,8 @@ static void human_stats(FILE *f, int ind, const struct nfo_stats *st)
 		v[NF_OVPN_A_STATS_KEEPALIVE_RX],
 		v[NF_OVPN_A_STATS_KEEPALIVE_TX]);
 	label(f, ind, "drops:");
-	for (t = NF_OVPN_A_STATS_DROP_AUTH; t <= NF_OVPN_A_STATS_DROP_NOMEM;
-	     t++) {
-		if (!v[t])
+	for (t = NF_OVPN_A_STATS_DROP_AUTH; t <= NF_OVPN_A_STATS_MAX; t++) {
+		if (!v[t] || !stat_names[t])
 			continue;
 		/* "drop_no_key" -> "no_key" */
 		fprintf(f, "%s%s %" PRIu64, any_drop ? ", " : "",

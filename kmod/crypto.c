@@ -232,6 +232,22 @@ static struct aead_job *job_alloc(struct crypto_aead *tfm, unsigned int nsg)
 	return job;
 }
 
+bool nf_ovpn_aead_pieces_ok(const struct sk_buff *skb)
+{
+	unsigned int n = 1 + skb_shinfo(skb)->nr_frags;
+	const struct sk_buff *frag;
+
+	skb_walk_frags(skb, frag) {
+		/* reassembly builds one level; deeper is never ours */
+		if (skb_has_frag_list(frag))
+			return false;
+		n += 1 + skb_shinfo(frag)->nr_frags;
+		if (n > NF_OVPN_AEAD_MAX_PIECES)
+			return false;
+	}
+	return n <= NF_OVPN_AEAD_MAX_PIECES;
+}
+
 /* the one completion: synchronous return or cryptd callback */
 static void job_done(void *data, int err)
 {
@@ -275,6 +291,10 @@ static void aead_submit(struct sk_buff *skb, const struct nf_ovpn_hdr *hdr,
 	nfrags = skb_cow_data(skb, 0, &trailer);
 	if (unlikely(nfrags < 0)) {
 		err = nfrags;
+		goto fail;
+	}
+	if (unlikely(nfrags > NF_OVPN_AEAD_MAX_PIECES)) {
+		err = -E2BIG;
 		goto fail;
 	}
 

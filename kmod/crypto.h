@@ -48,6 +48,20 @@ static inline struct nf_ovpn_skb_cb *nf_ovpn_skb_cb(struct sk_buff *skb)
  * the references in its cb.  Softirq context or process context with BH
  * disabled; never with a sleeping lock held.
  */
+/*
+ * The most buffers (linear head, page fragments, frag_list members) one
+ * packet may be spread over for the AEAD: its scatterlist is allocated per
+ * packet, GFP_ATOMIC, before the tag is checked.  A datagram the IP layer
+ * reassembled from thousands of tiny fragments would otherwise cost a
+ * large atomic allocation (and a copy in skb_cow_data()) to anyone who can
+ * send to the port.  64 covers a 64 KiB datagram fragmented at IPv6's
+ * minimum MTU.
+ */
+#define NF_OVPN_AEAD_MAX_PIECES	64
+
+/* false if @skb is spread over more than NF_OVPN_AEAD_MAX_PIECES buffers */
+bool nf_ovpn_aead_pieces_ok(const struct sk_buff *skb);
+
 typedef void (*nf_ovpn_aead_done_t)(struct sk_buff *skb, int err);
 
 /*

@@ -7,11 +7,17 @@
  *   PRE_ROUTING  NF_IP_PRI_CONNTRACK + 1   right after conntrack created
  *                the entry: tag new inner flows coming out of a tun
  *                (ct.c) before NAT or anything else looks at them.
- *   LOCAL_IN     NF_IP_PRI_FILTER + 10     after the INPUT filter (a
- *                rule dropping the OpenVPN port stops the tunnel, as it
- *                does for stock OpenVPN) and after DNAT, before the
- *                security table and conntrack confirm (rx.c confirms
- *                itself before stealing).
+ *   LOCAL_IN     CONNTRACK_CONFIRM - 1     after every INPUT chain a
+ *                ruleset can have (iptables, firewalld's nftables chain
+ *                at filter + 10, nft chains at any priority up to
+ *                INT_MAX - 2), after DNAT and the security table: stock
+ *                OpenVPN's socket is subject to all of them, so the
+ *                kernel's data path must be too.  A priority shared with
+ *                a ruleset's chain would not do: among equals the later
+ *                registration runs first, so the order would depend on
+ *                who registered first and flip on a firewall reload.
+ *                Just before confirm (rx.c confirms itself before
+ *                stealing).
  *   POST_ROUTING CONNTRACK_CONFIRM - 1     after SNAT/masquerade and
  *                every filter, just before confirm (tx.c confirms
  *                itself before stealing).
@@ -45,13 +51,13 @@ static const struct nf_hook_ops nf_ovpn_hook_ops[] = {
 		.hook		= nf_ovpn_rx_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_FILTER + 10,
+		.priority	= NF_IP_PRI_CONNTRACK_CONFIRM - 1,
 	},
 	{
 		.hook		= nf_ovpn_rx_hook,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_FILTER + 10,
+		.priority	= NF_IP6_PRI_LAST - 1,
 	},
 	{
 		.hook		= nf_ovpn_tx_hook,

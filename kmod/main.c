@@ -41,10 +41,18 @@ static void __net_exit nf_ovpn_net_pre_exit(struct net *net)
 	nf_ovpn_inst_flush(nf_ovpn_pernet(net), NF_OVPN_DEL_DEVICE_GONE);
 }
 
+/*
+ * Last call before the core frees this netns' nf_ovpn_net (also for every
+ * netns at rmmod, from unregister_pernet_subsys()).  Peer work queued
+ * before pre_exit removed the peers still holds a peer reference and locks
+ * on->lock when it runs: it must have run before @on is freed.  Nothing
+ * queues new work by now: every peer of @net is dead.
+ */
 static void __net_exit nf_ovpn_net_exit(struct net *net)
 {
 	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
 
+	flush_workqueue(nf_ovpn_wq);
 	WARN_ON_ONCE(!list_empty(&on->instances));
 }
 
@@ -140,7 +148,9 @@ static void __exit nf_ovpn_exit(void)
 	unregister_netdevice_notifier(&nf_ovpn_netdev_notifier);
 	nf_ovpn_ct_exit();
 	unregister_pernet_subsys(&nf_ovpn_net_ops);
-	/* pending peer work and RCU callbacks run module code */
+	/* every netns' exit flushed the peer work; RCU callbacks still run
+	 * module code (waited for below)
+	 */
 	destroy_workqueue(nf_ovpn_wq);
 	/* every packet in async crypto holds a key reference: wait for those
 	 * completions (bounded; a leak is reported below)

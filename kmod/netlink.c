@@ -176,7 +176,8 @@ static int put_stats(struct sk_buff *skb, int type,
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = NF_OVPN_A_STATS_RX_PACKETS; i < NF_OVPN_NSTATS; i++)
-		if (nla_put_u64_64bit(skb, i, v[i], NF_OVPN_A_STATS_PAD))
+		if (i != NF_OVPN_A_STATS_PAD &&
+		    nla_put_u64_64bit(skb, i, v[i], NF_OVPN_A_STATS_PAD))
 			goto err;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -9,7 +9,8 @@
  *
  * Order of checks (proto.h has the wire format):
  *   hook:  outer UDP to an instance -> UDP checksum -> header parse ->
- *          peer -> key -> replay hint (no lock, may drop early) ->
+ *          peer -> key -> pieces bound -> replay hint (no lock, may
+ *          drop early) ->
  *          references -> confirm conntrack -> steal -> decrypt
  *   done:  tag verified -> authoritative replay check under rx_lock ->
  *          last_rx, float -> keepalive? -> inner IP sane -> anti-spoof
@@ -234,6 +235,8 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 		return NF_OVPN_A_STATS_DROP_AUTH;
 	if (err == -EINVAL)
 		return NF_OVPN_A_STATS_DROP_MALFORMED;
+	if (err == -E2BIG)
+		return NF_OVPN_A_STATS_DROP_FRAGMENTS;
 	if (err)
 		return NF_OVPN_A_STATS_DROP_NOMEM;
 
@@ -370,6 +373,12 @@ static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 	if (hdr.ct_len < sizeof(struct iphdr) &&
 	    hdr.ct_len != NF_OVPN_KEEPALIVE_LEN)
 		goto slow;
+
+	/* before any allocation for the crypto: a bounded scatterlist */
+	if (!nf_ovpn_aead_pieces_ok(skb)) {
+		nf_ovpn_dp_count(inst, peer, NF_OVPN_A_STATS_DROP_FRAGMENTS, 1);
+		return NF_DROP;
+	}
 
 	/* early, lock-free replay hint: spare the crypto for old packets */
 	if (nf_ovpn_replay_check(&key->rx, hdr.pktid)) {

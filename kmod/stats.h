@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * nf_ovpn: per-CPU counters for instances and peers.  Counter i is the
- * uapi attribute NF_OVPN_A_STATS_i, so netlink dumps them by index.
+ * uapi attribute NF_OVPN_A_STATS_i, so netlink dumps them by index; the
+ * slot of NF_OVPN_A_STATS_PAD (an attribute type, not a counter: newer
+ * counters follow it) is never counted nor dumped.
  */
 #ifndef _NF_OVPN_STATS_H
 #define _NF_OVPN_STATS_H
@@ -11,7 +13,7 @@
 
 #include "uapi/nf_ovpn.h"
 
-#define NF_OVPN_NSTATS	(NF_OVPN_A_STATS_PAD)
+#define NF_OVPN_NSTATS	(__NF_OVPN_A_STATS_MAX)
 
 struct nf_ovpn_pcpu_stats {
 	u64_stats_t c[NF_OVPN_NSTATS];

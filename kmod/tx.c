@@ -67,6 +67,23 @@ struct tx_ctx {
  */
 static DEFINE_PER_CPU(struct tx_ctx *, tx_frag_ctx);
 
+/*
+ * Nesting bound.  Sending is synchronous (udp_tunnel_xmit_skb() ->
+ * ip_local_out() -> POST_ROUTING) and never passes __dev_queue_xmit(),
+ * so the core's dev_xmit_recursion() limit does not apply: an outer packet
+ * routed into a tun device with an instance is encrypted again on the same
+ * stack.  Tunnel-in-tunnel is legitimate a level or two deep; a loop (two
+ * instances whose peers' endpoints route into each other's tun, which an
+ * authenticated client can arrange by floating into the other pool) would
+ * recurse until the stack overflows.  tx_nest counts the sends in progress
+ * on this CPU (BH is disabled across each, so the count stays on one CPU
+ * and one stack); beyond the bound the packet is dropped and counted.
+ * Each level costs more stack than one pass of the core's xmit path, hence
+ * a bound below XMIT_RECURSION_LIMIT.
+ */
+#define NF_OVPN_TX_NEST_MAX	4
+static DEFINE_PER_CPU(unsigned int, tx_nest);
+
 /* ------------------------------------------------------------------ */
 /* after encryption: route and send */
 
@@ -181,7 +198,14 @@ static unsigned int tx_send(struct sk_buff *skb)
 	skb_reset_inner_headers(skb);
 	skb->encapsulation = 0;
 
+	if (__this_cpu_read(tx_nest) >= NF_OVPN_TX_NEST_MAX) {
+		net_dbg_ratelimited("ifindex %d peer %u: tunnel nested too deep\n",
+				    inst->ifindex, peer->id);
+		return NF_OVPN_A_STATS_DROP_LOOP;
+	}
+
 	outer_len = skb->len + sizeof(struct udphdr);
+	__this_cpu_inc(tx_nest);
 	if (remote.family == AF_INET) {
 		outer_len += sizeof(struct iphdr);
 		err = tx_send4(inst, peer, skb, &remote, &local);
@@ -191,6 +215,7 @@ static unsigned int tx_send(struct sk_buff *skb)
 	} else {
 		err = -EDESTADDRREQ;
 	}
+	__this_cpu_dec(tx_nest);
 	if (err == -ENOMEM)
 		return NF_OVPN_A_STATS_DROP_NOMEM;
 	if (err) {
@@ -213,7 +238,12 @@ static unsigned int tx_send(struct sk_buff *skb)
 	return 0;
 }
 
-/* the AEAD completion for TX; owns @skb and the references in its cb */
+/*
+ * The AEAD completion for TX; owns @skb and the references in its cb.
+ * Synchronous: inside the hook or keepalive, BH already off.  Async: a
+ * cryptd worker; BH is turned off here too, for tx_nest and the per-CPU
+ * dst cache.
+ */
 static void tx_done(struct sk_buff *skb, int err)
 {
 	struct nf_ovpn_skb_cb *cb = nf_ovpn_skb_cb(skb);
@@ -221,10 +251,12 @@ static void tx_done(struct sk_buff *skb, int err)
 	struct nf_ovpn_key *key = cb->key;
 	unsigned int drop;
 
+	local_bh_disable();
 	rcu_read_lock();
 	if (err)
-		drop = err == -EINVAL ? NF_OVPN_A_STATS_DROP_MALFORMED :
-					NF_OVPN_A_STATS_DROP_NOMEM;
+		drop = err == -EINVAL || err == -E2BIG ?
+		       NF_OVPN_A_STATS_DROP_MALFORMED :
+		       NF_OVPN_A_STATS_DROP_NOMEM;
 	else
 		drop = tx_send(skb);
 	if (drop) {
@@ -234,6 +266,7 @@ static void tx_done(struct sk_buff *skb, int err)
 	nf_ovpn_key_put(key);
 	nf_ovpn_peer_put(peer);
 	rcu_read_unlock();
+	local_bh_enable();
 }
 
 /* ------------------------------------------------------------------ */

@@ -58,6 +58,33 @@ check_inc "OCC exit message: slow path (rx_slow_packets)" 1 rx_slow_packets \
 check "OCC exit message: reached the socket" test "$(sink_lines)" -gt "$n0"
 check_inc "spoofed inner source: drop_spoof" 1 drop_spoof \
 	ns cli "${SEND[@]}" --pktid 100005 --inner-ping 10.9.9.9 $VPN4_S
+
+# a datagram in IP fragments: a few are decrypted as usual, a datagram in
+# more pieces than the AEAD takes is dropped before any allocation
+ip4_udp() {	# ip4_udp LEN FILE: an IPv4/UDP packet, client -> server
+	python3 - "$1" "$2" "$VPN4_C" "$VPN4_S" <<'EOF'
+import socket, struct, sys
+n, out, src, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+udp = struct.pack("!HHHH", 40000, 9, n - 20, 0) + bytes(n - 28)
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, n, 1, 0, 64, 17, 0,
+                 socket.inet_aton(src), socket.inet_aton(dst))
+s = sum(struct.unpack("!10H", ip))
+s = (s & 0xffff) + (s >> 16)
+ip = ip[:10] + struct.pack("!H", ~s & 0xffff) + ip[12:]
+open(out, "wb").write(ip + udp)
+EOF
+}
+ip4_udp 2000 "$TMP/ip2000"
+ip4_udp 30000 "$TMP/ip30000"
+# a route MTU, not the link's: below 1280 the link would lose its IPv6
+ip -n cli route add $SRV4/32 dev veth1 mtu lock 296
+check_inc "8 IP fragments: decrypted (rx_packets)" 1 rx_packets \
+	ns cli "${SEND[@]}" --pktid 100008 --payload-file "$TMP/ip2000"
+check_inc "110 IP fragments: dropped before crypto (drop_fragments)" 1 \
+	drop_fragments \
+	ns cli "${SEND[@]}" --pktid 100009 --payload-file "$TMP/ip30000"
+ip -n cli route del $SRV4/32 dev veth1
+
 n0=$(sink_lines)
 check_inc "unknown peer-id: slow path (rx_slow_packets)" - rx_slow_packets \
 	ns cli "$OVPN_PEER" send --local "$CLI4:$((CPORT + 1))" \

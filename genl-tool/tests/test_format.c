@@ -81,6 +81,9 @@ static void fmt_endpoints(void)
 		  "CHACHA20-POLY1305");
 	CHECK(nfo_stat_name(NF_OVPN_A_STATS_PAD) == NULL);
 	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_REPLAY), "drop_replay");
+	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_LOOP), "drop_loop");
+	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_FRAGMENTS),
+		  "drop_fragments");
 }
 
 /* two instances: one busy server with two peers, one idle p2p */
@@ -106,6 +109,7 @@ static struct nfo_inst *sample(size_t *n)
 	in[0].stats.v[NF_OVPN_A_STATS_TX_BYTES] = 1536;
 	in[0].stats.v[NF_OVPN_A_STATS_DROP_AUTH] = 3;
 	in[0].stats.v[NF_OVPN_A_STATS_DROP_REPLAY] = 1;
+	in[0].stats.v[NF_OVPN_A_STATS_DROP_LOOP] = 4;
 	in[0].n_peers = 2;
 	in[0].peers = calloc(2, sizeof(*p));
 
@@ -231,7 +235,7 @@ static void fmt_show_human(void)
 	CHECK(strstr(out, "    key primary:   key-id 1, AES-GCM, tx packet-id 4242, rx packet-id 17\n"));
 	CHECK(strstr(out, "    key secondary: key-id 0, CHACHA20-POLY1305\n"));
 	CHECK(strstr(out, "  fast path:     rx 3.20 MiB (1234 pkts), tx 1.50 KiB (99 pkts)\n"));
-	CHECK(strstr(out, "  drops:         auth 3, replay 1\n"));
+	CHECK(strstr(out, "  drops:         auth 3, replay 1, loop 4\n"));
 	CHECK(strstr(out, "    drops:         no_key 2\n"));
 	CHECK(strstr(out, "    remote:        [fe80::99%3]:1194\n"));
 	CHECK(strstr(out, "    keys:          none\n"));

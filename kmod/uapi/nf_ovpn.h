@@ -190,6 +190,8 @@ enum nf_ovpn_a_stats {
 	NF_OVPN_A_STATS_DROP_NO_ROUTE,
 	NF_OVPN_A_STATS_DROP_NOMEM,
 	NF_OVPN_A_STATS_PAD,
+	NF_OVPN_A_STATS_DROP_LOOP,	/* TX nested too deep (tunnel loop) */
+	NF_OVPN_A_STATS_DROP_FRAGMENTS,	/* RX datagram in too many pieces */
 
 	__NF_OVPN_A_STATS_MAX,
 	NF_OVPN_A_STATS_MAX = __NF_OVPN_A_STATS_MAX - 1

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What guards the host from the fast path: the firewall still decides,
+# and two instances cannot drive the kernel into a transmit loop.
+# Topology as in datapath.sh (datapath_lib.sh), plus a second instance on
+# tun9 in srv for the loop:
+#
+#   netns srv                                   netns cli
+#   tun0 10.8.0.1/24  instance :1194            tun1 10.8.0.2  ovpn-peer
+#     peer 1 -> 192.0.2.2:1195 (the client)       tunnel (the client)
+#     peer 2 -> 10.9.0.2:1195, vpn-ip 10.8.0.3
+#   tun9 10.9.0.1/24  instance :1196
+#     peer 2 -> 10.8.0.3:1195, vpn-ip 10.9.0.2
+#   veth0 192.0.2.1  ===========================  veth1 192.0.2.2
+#
+# Firewall: a rule dropping udp/1194 in an input chain must stop the
+# tunnel whatever the chain's priority (-300 .. 300) and whether the chain
+# was there before the instance or came after it, as it does for stock
+# OpenVPN; iptables too (nft and legacy backends).
+#
+# Loop: peer 2 of each instance has its endpoint inside the other's VPN
+# network, so every outer packet is routed into the other tun and
+# encrypted again.  The kernel must stop at its nesting bound, drop and
+# count (drop_loop), and stay up.
+
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/datapath_lib.sh"
+need_cmd nft
+
+dp_setup
+K0=$TMP/k0
+"$OVPN_PEER" genkey AES-256-GCM >"$K0"
+
+# the instance on tun0 with the client as peer 1
+inst_up() {
+	nfo instance add tun0 port $PORT &&
+	add_peer 4 &&
+	nfo key add tun0 1 slot primary key-id 0 key-file "$K0"
+}
+
+check "instance, peer 1 and its key" inst_up
+start_cli "$K0" v2 4
+check_eq "client tunnel up" 0 $?
+check "tunnel works" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
+
+# --- the firewall decides -----------------------------------------------------
+drop_chain() {	# drop_chain PRIO: inet table fwtest, input chain, drop udp/1194
+	ns srv nft add table inet fwtest &&
+	ns srv nft add chain inet fwtest input \
+		"{ type filter hook input priority $1; }" &&
+	ns srv nft add rule inet fwtest input udp dport $PORT drop
+}
+
+# the tunnel must be stopped behind a rule, and come back without it
+blocked() {	# blocked DESC
+	local rx0
+	rx0=$(stat 1 rx_packets)
+	check_not "$1: the tunnel is stopped" \
+		ns cli ping -c 1 -W 1 $VPN4_S
+	check_eq "$1: nothing decrypted behind the rule" "$rx0" \
+		"$(stat 1 rx_packets)"
+}
+
+unblocked() {	# unblocked DESC
+	check "$1: rule gone, tunnel back" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
+}
+
+for prio in -300 0 10 100 300; do
+	check "fw prio $prio, chain after the instance: added" drop_chain "$prio"
+	blocked "fw prio $prio, chain after the instance"
+	ns srv nft delete table inet fwtest
+	unblocked "fw prio $prio, chain after the instance"
+
+	# the hooks go with the last instance and come back with the next
+	check "fw prio $prio, chain before the instance: instance gone" \
+		nfo instance del tun0
+	check "fw prio $prio, chain before the instance: added" \
+		drop_chain "$prio"
+	check "fw prio $prio, chain before the instance: instance back" inst_up
+	# the new instance's key sends from packet-id 1 again, which the
+	# client has seen: a new client session, as OpenVPN would start
+	stop_cli
+	start_cli "$K0" v2 4
+	blocked "fw prio $prio, chain before the instance"
+	ns srv nft delete table inet fwtest
+	unblocked "fw prio $prio, chain before the instance"
+done
+
+for ipt in iptables-nft iptables-legacy; do
+	if ! command -v $ipt >/dev/null 2>&1; then
+		tap_ok "fw $ipt # SKIP not installed"
+		continue
+	fi
+	check "fw $ipt: INPUT drop rule added" \
+		ns srv $ipt -I INPUT -p udp --dport $PORT -j DROP
+	blocked "fw $ipt"
+	ns srv $ipt -D INPUT -p udp --dport $PORT -j DROP
+	unblocked "fw $ipt"
+done
+
+# --- two instances routing into each other ------------------------------------
+ip netns exec srv python3 "$TMP/tunhold.py" tun9 "$TMP/slow9.log" \
+	2>"$TMP/hold9.err" &
+HOLD9_PID=$!
+trap 'kill $HOLD9_PID 2>/dev/null; cleanup' EXIT
+check "tun9 held" wait_dev srv tun9
+ip -n srv addr add 10.9.0.1/24 dev tun9
+ip -n srv link set tun9 mtu 1400 up
+check "instance on tun9 port 1196" nfo instance add tun9 port 1196
+check "tun0 peer 2: endpoint in tun9's network" \
+	nfo peer add tun0 2 remote 10.9.0.2 1195 vpn-ip 10.8.0.3
+check "tun9 peer 2: endpoint in tun0's network" \
+	nfo peer add tun9 2 remote 10.8.0.3 1195 vpn-ip 10.9.0.2
+check "tun0 peer 2: key" \
+	nfo key add tun0 2 slot primary key-id 0 key-file "$K0"
+check "tun9 peer 2: key" \
+	nfo key add tun9 2 slot primary key-id 0 key-file "$K0"
+
+loop_drops() {
+	nfo --json stats | jq '[.instances[].stats.drop_loop // 0] | add'
+}
+check_not "loop: a ping into it gets nowhere" \
+	ns srv ping -c 3 -i 0.3 -W 1 10.8.0.3
+drops=$(loop_drops)
+check "loop: stopped at the nesting bound and counted (drop_loop $drops)" \
+	test "${drops:-0}" -ge 3
+check "loop: the kernel is still up, the real tunnel works" \
+	ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
+check "loop: tun9 instance removed" nfo instance del tun9
+kill "$HOLD9_PID" 2>/dev/null
+wait "$HOLD9_PID" 2>/dev/null
+stop_cli
+
+# --- everything gone ----------------------------------------------------------
+check "instance removed" nfo instance del tun0
+check "nfovpn status: 0 instances, 0 peers, 0 keys" objects_gone
+check "kernel log clean" dmesg_clean
+tap_done
