@@ -118,7 +118,7 @@ struct nf_ovpn_key *nf_ovpn_key_new(const struct nf_ovpn_key_config *cfg,
 	if (err)
 		return ERR_PTR(err);
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 

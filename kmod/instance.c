@@ -21,6 +21,7 @@
 
 #include "datapath.h"
 #include "instance.h"
+#include "limits.h"
 #include "netlink.h"
 #include "peer.h"
 
@@ -53,6 +54,18 @@ struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex(struct nf_ovpn_net *on,
 		if (inst->ifindex == ifindex)
 			return inst;
 	return NULL;
+}
+
+/* instances of one netns */
+static unsigned int inst_count(struct nf_ovpn_net *on)
+{
+	struct nf_ovpn_inst *inst;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&on->lock);
+	list_for_each_entry(inst, &on->instances, node)
+		n++;
+	return n;
 }
 
 static bool inst_sock_clash(struct nf_ovpn_net *on,
@@ -91,7 +104,12 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 				   "another instance uses this local address and port");
 		return ERR_PTR(-EADDRINUSE);
 	}
-	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (inst_count(on) >= READ_ONCE(nf_ovpn_max_instances)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "netns is at its max_instances module parameter");
+		return ERR_PTR(-ENOSPC);
+	}
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL_ACCOUNT);
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
 	err = ida_alloc_min(&nf_ovpn_inst_ida, 1, GFP_KERNEL);

@@ -21,8 +21,13 @@ static struct genl_family nf_ovpn_family;
 
 enum { NF_OVPN_MCGRP_PEERS_ID };
 
+/* The notifications carry clients' real addresses and replay state: only
+ * a listener with CAP_NET_ADMIN over the netns's user namespace (the same
+ * right the requests need) may join.
+ */
 static const struct genl_multicast_group nf_ovpn_mcgrps[] = {
-	[NF_OVPN_MCGRP_PEERS_ID] = { .name = NF_OVPN_MCGRP_PEERS },
+	[NF_OVPN_MCGRP_PEERS_ID] = { .name = NF_OVPN_MCGRP_PEERS,
+				     .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /* ---- policies ---- */
@@ -474,7 +479,7 @@ static int parse_iroutes(struct genl_info *info, struct nlattr *peer_nest,
 		NL_SET_ERR_MSG_MOD(info->extack, "too many iroutes");
 		return -E2BIG;
 	}
-	cfg->iroutes = kcalloc(n, sizeof(*cfg->iroutes), GFP_KERNEL);
+	cfg->iroutes = kcalloc(n, sizeof(*cfg->iroutes), GFP_KERNEL_ACCOUNT);
 	if (!cfg->iroutes)
 		return -ENOMEM;
 	cfg->has_iroutes = true;
@@ -1079,6 +1084,13 @@ void nf_ovpn_nl_notify_key_wrap(struct nf_ovpn_peer *peer)
 
 /* ---- family ---- */
 
+/* Every command, reads included, needs CAP_NET_ADMIN over the user
+ * namespace owning the netns (GENL_UNS_ADMIN_PERM), not over the initial
+ * one (GENL_ADMIN_PERM): an OpenVPN in a container owns its netns and must
+ * be able to offload there, as it can create its tun device there.  What
+ * one netns holds is reachable only from a socket in that netns, so such a
+ * container sees and changes nothing of the host's or of its neighbours'.
+ */
 static const struct genl_ops nf_ovpn_ops[] = {
 	{ .cmd = NF_OVPN_CMD_INST_NEW, .doit = nl_inst_new,
 	  .flags = GENL_UNS_ADMIN_PERM },
@@ -1115,7 +1127,6 @@ static struct genl_family nf_ovpn_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = nf_ovpn_ops,
 	.n_ops = ARRAY_SIZE(nf_ovpn_ops),
-	.resv_start_op = NF_OVPN_CMD_STATUS_GET + 1,
 	.mcgrps = nf_ovpn_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(nf_ovpn_mcgrps),
 };

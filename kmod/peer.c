@@ -17,6 +17,7 @@
 #include <net/ipv6.h>
 
 #include "datapath.h"
+#include "limits.h"
 #include "netlink.h"
 #include "peer.h"
 
@@ -67,7 +68,7 @@ static int peer_route_add(struct nf_ovpn_peer *peer, u8 family,
 {
 	struct nf_ovpn_route *r;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	r->peer_id = peer->id;
@@ -303,7 +304,12 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 		NL_SET_ERR_MSG_MOD(extack, "a p2p instance has only one peer");
 		return ERR_PTR(-EBUSY);
 	}
-	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (inst->npeers >= READ_ONCE(nf_ovpn_max_peers)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "instance is at its max_peers module parameter");
+		return ERR_PTR(-ENOSPC);
+	}
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
 	if (!peer)
 		return ERR_PTR(-ENOMEM);
 	atomic_inc(&nf_ovpn_nr_peers);
@@ -319,7 +325,7 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 	peer->last_rx = jiffies;
 	peer->last_tx = jiffies;
 	peer->last_ping = jiffies;
-	err = dst_cache_init(&peer->dst_cache, GFP_KERNEL);
+	err = dst_cache_init(&peer->dst_cache, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto err_put;
 	peer->stats = nf_ovpn_stats_alloc();
@@ -329,7 +335,7 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 	}
 	peer_apply_endpoints(peer, cfg);
 
-	err = xa_insert_bh(&inst->peers, peer->id, peer, GFP_KERNEL);
+	err = xa_insert_bh(&inst->peers, peer->id, peer, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		if (err == -EBUSY) {
 			NL_SET_ERR_MSG_MOD(extack, "peer-id already in use");

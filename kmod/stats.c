@@ -12,7 +12,7 @@ struct nf_ovpn_pcpu_stats __percpu *nf_ovpn_stats_alloc(void)
 	struct nf_ovpn_pcpu_stats __percpu *stats;
 	int cpu;
 
-	stats = alloc_percpu_gfp(struct nf_ovpn_pcpu_stats, GFP_KERNEL);
+	stats = alloc_percpu_gfp(struct nf_ovpn_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!stats)
 		return NULL;
 	for_each_possible_cpu(cpu)

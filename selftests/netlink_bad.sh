@@ -35,7 +35,7 @@ expect() {
 K16=00112233445566778899aabbccddeeff
 K32=$K16$K16
 N8=0102030405060708
-EINVAL=22 ENODEV=19 ENOENT=2 ERANGE=34 EEXIST=17 EOPNOTSUPP=95 EPERM=1
+EINVAL=22 ENODEV=19 ENOENT=2 ERANGE=34 EEXIST=17 EOPNOTSUPP=95 EPERM=1 ENOSPC=28
 
 dmesg_mark
 check "module loads" load_module
@@ -62,7 +62,7 @@ expect "INST_NEW on a missing device" $ENODEV "no such device" \
 expect "INST_NEW with a truncated attribute" $EINVAL "" \
 	INST_NEW IFINDEX=u32:$tun raw:0c000200
 expect "INST_DEL of no instance" $ENODEV "no nf_ovpn instance" INST_DEL IFINDEX=u32:$tun
-check "valid INST_NEW (persistent)" raw INST_NEW IFINDEX=u32:$tun \
+expect "valid INST_NEW (persistent)" 0 "" INST_NEW IFINDEX=u32:$tun \
 	INST={ INST_LOCAL_PORT=be16:1194 INST_PERSIST=flag }
 expect "second INST_NEW on the same device" $EEXIST "already has an instance" \
 	INST_NEW IFINDEX=u32:$tun INST={ INST_LOCAL_PORT=be16:1194 }
@@ -85,8 +85,24 @@ expect "PEER_NEW with an iroute /33" $EINVAL "above 32" \
 	PEER_NEW IFINDEX=u32:$tun PEER={ PEER_ID=u32:1 PEER_REMOTE_IPV4=hex:0a000002 PEER_REMOTE_PORT=be16:1194 PEER_IROUTE={ IROUTE_IPV4=hex:c0a80000 IROUTE_PREFIXLEN=u8:33 } }
 expect "PEER_NEW with an iroute without address" $EINVAL "one address" \
 	PEER_NEW IFINDEX=u32:$tun PEER={ PEER_ID=u32:1 PEER_REMOTE_IPV4=hex:0a000002 PEER_REMOTE_PORT=be16:1194 PEER_IROUTE={ IROUTE_PREFIXLEN=u8:24 } }
-check "valid PEER_NEW" raw PEER_NEW IFINDEX=u32:$tun \
+expect "valid PEER_NEW" 0 "" PEER_NEW IFINDEX=u32:$tun \
 	PEER={ PEER_ID=u32:1 PEER_REMOTE_IPV4=hex:0a000002 PEER_REMOTE_PORT=be16:1194 PEER_VPN_IPV4=hex:0a080002 }
+# the bounds on what a netns may create (module parameters)
+PARAMS=/sys/module/nf_ovpn/parameters
+echo 1 >$PARAMS/max_peers
+expect "PEER_NEW beyond max_peers" $ENOSPC "max_peers" \
+	PEER_NEW IFINDEX=u32:$tun PEER={ PEER_ID=u32:2 PEER_REMOTE_IPV4=hex:0a000003 PEER_REMOTE_PORT=be16:1194 }
+echo 65536 >$PARAMS/max_peers
+expect "max_peers back: PEER_NEW works again" 0 "" PEER_NEW IFINDEX=u32:$tun \
+	PEER={ PEER_ID=u32:2 PEER_REMOTE_IPV4=hex:0a000003 PEER_REMOTE_PORT=be16:1194 }
+expect "and that peer goes again" 0 "" PEER_DEL IFINDEX=u32:$tun PEER={ PEER_ID=u32:2 }
+ip -n nb tuntap add dev tun1 mode tun
+tun1=$(ip -n nb -o link show tun1 | cut -d: -f1)
+echo 1 >$PARAMS/max_instances
+expect "INST_NEW beyond max_instances" $ENOSPC "max_instances" \
+	INST_NEW IFINDEX=u32:$tun1 INST={ INST_LOCAL_PORT=be16:1195 }
+echo 256 >$PARAMS/max_instances
+ip -n nb link del tun1
 expect "PEER_SET of an unknown peer" $ENOENT "no such peer" \
 	PEER_SET IFINDEX=u32:$tun PEER={ PEER_ID=u32:2 PEER_VPN_IPV4=hex:0a080003 }
 
@@ -135,9 +151,14 @@ expect_eperm() {
 }
 check "INST_DEL without CAP_NET_ADMIN refused" expect_eperm INST_DEL IFINDEX=u32:$tun
 check "STATUS_GET without CAP_NET_ADMIN refused" expect_eperm STATUS_GET
+check "joining the notification group without CAP_NET_ADMIN refused" \
+	expect_eperm --join
+expect "joining the notification group with CAP_NET_ADMIN" 0 "joined" --join
+expect "generic netlink header with reserved bits set" $EINVAL "reserved" \
+	--reserved 1 STATUS_GET
 check "the instance survived the refused request" \
 	bash -c "ip netns exec nb $NFOVPN show --json | jq -e '.instances[0].peer_count == 1'"
-check "valid INST_DEL" raw INST_DEL IFINDEX=u32:$tun
+expect "valid INST_DEL" 0 "" INST_DEL IFINDEX=u32:$tun
 check_eq "everything freed" 0 "$("$NFOVPN" status --json | jq -r '.instances+.peers+.keys')"
 check "kernel log clean" dmesg_clean
 tap_done

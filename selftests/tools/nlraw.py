@@ -8,12 +8,21 @@ key lengths, unknown ciphers).  Attribute trees are given as a small
 expression language on the command line:
 
     nlraw.py [--hold] CMD ATTR...
+    nlraw.py --notify CMD ATTR...
+    nlraw.py --join
+    nlraw.py --reserved N CMD ATTR...
     ATTR := TYPE=u8:N | TYPE=u16:N | TYPE=be16:N | TYPE=u32:N | TYPE=hex:HEX
           | TYPE=str:TEXT | TYPE=flag | TYPE={ ATTR... } | raw:HEX
 TYPE is a number or a NAME from kmod/uapi/nf_ovpn.h without its prefix
 (e.g. IFINDEX, INST, INST_LOCAL_PORT).  Prints `errno=N msg=TEXT` (N = 0
 on success) and exits 0; exits 2 on usage errors.  --hold keeps the socket
 open afterwards (until killed), to test what the socket owns.
+--notify multicasts the message to the family's "peers" group instead, as
+the kernel sends its notifications (needs CAP_NET_ADMIN): what a listener
+such as the patched OpenVPN makes of a notification the kernel would send
+only in a rare race.  Prints `sent to group N`.
+--join tries to join the "peers" group and prints `errno=N msg=...`.
+--reserved N puts N into the generic netlink header's reserved field.
 """
 import os
 import signal
@@ -27,10 +36,14 @@ GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
+CTRL_ATTR_MCAST_GROUPS = 7
+CTRL_ATTR_MCAST_GRP_NAME = 1
+CTRL_ATTR_MCAST_GRP_ID = 2
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
 NETLINK_EXT_ACK = 11
+NETLINK_ADD_MEMBERSHIP = 1
 NLMSGERR_ATTR_MSG = 1
 SOL_NETLINK = 270
 
@@ -115,8 +128,8 @@ def parse(tokens):
     return out
 
 
-def request(sock, family, cmd, payload, seq):
-    genl = struct.pack("=BBH", cmd, 1, 0)
+def request(sock, family, cmd, payload, seq, reserved=0):
+    genl = struct.pack("=BBH", cmd, 1, reserved)
     msg = genl + payload
     hdr = struct.pack("=IHHII", 16 + len(msg), family, NLM_F_REQUEST | NLM_F_ACK,
                       seq, 0)
@@ -147,7 +160,18 @@ def extack_msg(msg, flags):
     return ""
 
 
-def family_id(sock):
+def attrs(data, off, end):
+    """(type, payload) of the attributes in data[off:end]"""
+    while off + 4 <= end:
+        alen, atype = struct.unpack_from("=HH", data, off)
+        if alen < 4:
+            break
+        yield atype & 0x3fff, data[off + 4:off + alen]
+        off += (alen + 3) & ~3
+
+
+def family(sock):
+    """the family's id and its multicast groups by name"""
     payload = attr(CTRL_ATTR_FAMILY_NAME, b"nf_ovpn\0")
     genl = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0)
     hdr = struct.pack("=IHHII", 20 + len(payload), GENL_ID_CTRL, NLM_F_REQUEST, 1, 0)
@@ -156,19 +180,58 @@ def family_id(sock):
     mtype = struct.unpack_from("=H", data, 4)[0]
     if mtype == NLMSG_ERROR:
         raise SystemExit("nlraw: nf_ovpn family not found")
-    off = 20
-    while off < len(data):
-        alen, atype = struct.unpack_from("=HH", data, off)
+    fam, groups = None, {}
+    for atype, val in attrs(data, 20, struct.unpack_from("=I", data, 0)[0]):
         if atype == CTRL_ATTR_FAMILY_ID:
-            return struct.unpack_from("=H", data, off + 4)[0]
-        off += (alen + 3) & ~3
-    raise SystemExit("nlraw: no family id in reply")
+            fam = struct.unpack_from("=H", val)[0]
+        elif atype == CTRL_ATTR_MCAST_GROUPS:
+            for _, grp in attrs(val, 0, len(val)):
+                g = dict(attrs(grp, 0, len(grp)))
+                if CTRL_ATTR_MCAST_GRP_NAME in g and CTRL_ATTR_MCAST_GRP_ID in g:
+                    name = g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()
+                    groups[name] = struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+    if fam is None:
+        raise SystemExit("nlraw: no family id in reply")
+    return fam, groups
+
+
+def notify(sock, fam, groups, cmd, payload):
+    grp = groups.get("peers")
+    if grp is None:
+        raise SystemExit("nlraw: the family has no \"peers\" group")
+    if not 1 <= grp <= 32:
+        raise SystemExit("nlraw: group id %d cannot be addressed by bitmask" % grp)
+    genl = struct.pack("=BBH", cmd, 1, 0)
+    hdr = struct.pack("=IHHII", 20 + len(payload), fam, 0, 0, 0)
+    # no NLM_F_REQUEST: the copy to the kernel is not a request
+    sock.sendto(hdr + genl + payload, (0, 1 << (grp - 1)))
+    print("sent to group %d" % grp, flush=True)
+
+
+def join(sock, groups):
+    try:
+        sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups["peers"])
+    except OSError as e:
+        print("errno=%d msg=%s" % (e.errno, e.strerror), flush=True)
+        return 0
+    print("errno=0 msg=joined group %d" % groups["peers"], flush=True)
+    return 0
 
 
 def main(argv):
-    hold = len(argv) > 1 and argv[1] == "--hold"
-    if hold:
+    mode, reserved = None, 0
+    if len(argv) > 1 and argv[1] in ("--hold", "--notify", "--join"):
+        mode = argv[1]
         argv = argv[1:]
+    elif len(argv) > 2 and argv[1] == "--reserved":
+        reserved = int(argv[2], 0)
+        argv = argv[2:]
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    sock.settimeout(10)
+    if mode == "--join":
+        return join(sock, family(sock)[1])
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -178,18 +241,17 @@ def main(argv):
         print("nlraw: unknown command %s" % cmd, file=sys.stderr)
         return 2
     payload = parse(list(argv[2:]))
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-    sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-    sock.bind((0, 0))
-    sock.settimeout(10)
-    fam = family_id(sock)
+    fam, groups = family(sock)
+    if mode == "--notify":
+        notify(sock, fam, groups, cmdno, payload)
+        return 0
     try:
-        err, msg = request(sock, fam, cmdno, payload, 2)
+        err, msg = request(sock, fam, cmdno, payload, 2, reserved)
     except socket.timeout:
         print("errno=timeout msg=no answer within 10 s", flush=True)
         return 1
     print("errno=%d msg=%s" % (err, msg), flush=True)
-    while hold:
+    while mode == "--hold":
         signal.pause()
     return 0
 
