@@ -52,22 +52,7 @@ CAP_PID=$!
 check "capture of the server's packets started" \
 	wait_for 20 grep -q "listening on" "$TMP/tcpdump.err"
 
-if ! start_server; then
-	tap_fail "patched server started"
-	dump_logs
-	tap_done
-fi
-tap_ok "patched server started"
-if ! start_client AES-256-GCM; then
-	tap_fail "stock client connected"
-	dump_logs
-	tap_done
-fi
-tap_ok "stock client connected"
-check "client offloaded" \
-	wait_for 10 srv_log_has 1 "nf-fastpath: .* offloaded (peer-id"
-check "its key is in the kernel" \
-	wait_for 5 srv_log_has 1 "key-id 0 (AES-256-GCM) in the kernel, primary slot"
+up_offloaded AES-256-GCM
 check_inc "fast path carries server -> client" tx_packets \
 	ns srv ping -c 3 -i 0.2 -W 3 $VPN4_C
 

@@ -115,6 +115,30 @@ stop_tun2_client() {
 	ip -n cli route flush table 102 2>/dev/null
 }
 
+# up_offloaded CIPHER: the patched server and a stock client, the client
+# offloaded with its first key in the kernel; ends the test when either
+# does not start
+up_offloaded() {
+	if ! start_server; then
+		tap_fail "patched server started"
+		dump_logs
+		tap_done
+		exit 1
+	fi
+	tap_ok "patched server started"
+	if ! start_client "$1"; then
+		tap_fail "stock client connected"
+		dump_logs
+		tap_done
+		exit 1
+	fi
+	tap_ok "stock client connected"
+	check "client offloaded" \
+		wait_for 10 srv_log_has 1 "nf-fastpath: .* offloaded (peer-id"
+	check "its key is in the kernel" \
+		wait_for 5 srv_log_has 1 "key-id 0 ($1) in the kernel, primary slot"
+}
+
 stop_client() {
 	kill "$CLI_PID" 2>/dev/null && wait "$CLI_PID" 2>/dev/null
 	CLI_PID=''
