@@ -21,7 +21,7 @@
 
 #include "datapath.h"
 #include "instance.h"
-#include "limits.h"
+#include "quota.h"
 #include "netlink.h"
 #include "peer.h"
 

@@ -17,7 +17,7 @@
 #include <net/ipv6.h>
 
 #include "datapath.h"
-#include "limits.h"
+#include "quota.h"
 #include "netlink.h"
 #include "peer.h"
 

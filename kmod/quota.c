@@ -12,7 +12,7 @@
 #include <linux/cache.h>
 #include <linux/module.h>
 
-#include "limits.h"
+#include "quota.h"
 
 unsigned int nf_ovpn_max_instances __read_mostly = NF_OVPN_DEFAULT_MAX_INSTANCES;
 module_param_named(max_instances, nf_ovpn_max_instances, uint, 0644);

@@ -2,8 +2,8 @@
 /*
  * nf_ovpn: bounds on what a netns may create (module parameters).
  */
-#ifndef _NF_OVPN_LIMITS_H
-#define _NF_OVPN_LIMITS_H
+#ifndef _NF_OVPN_QUOTA_H
+#define _NF_OVPN_QUOTA_H
 
 #include <linux/compiler.h>
 
@@ -19,4 +19,4 @@
 extern unsigned int nf_ovpn_max_instances;
 extern unsigned int nf_ovpn_max_peers;
 
-#endif /* _NF_OVPN_LIMITS_H */
+#endif /* _NF_OVPN_QUOTA_H */
