@@ -141,6 +141,7 @@ static const char *const stat_names[NF_OVPN_A_STATS_MAX + 1] = {
 	[NF_OVPN_A_STATS_DROP_NOMEM] = "drop_nomem",
 	[NF_OVPN_A_STATS_DROP_LOOP] = "drop_loop",
 	[NF_OVPN_A_STATS_DROP_FRAGMENTS] = "drop_fragments",
+	[NF_OVPN_A_STATS_DROP_FLOAT] = "drop_float",
 };
 
 const char *nfo_stat_name(int type)

@@ -103,7 +103,7 @@ int nf_ovpn_ct_tag_set(struct nf_conn *ct, const struct nf_ovpn_ct_tag *tag)
 }
 
 int nf_ovpn_ct_tag_new(struct nf_conn *ct, u8 role, u32 inst_id, u32 peer_id,
-		       u32 peer_gen, u8 peer_dir)
+		       u32 peer_gen, u32 route_gen, u8 peer_dir)
 {
 	struct nf_ovpn_ct_tag tag = {
 		.role = role,
@@ -111,6 +111,7 @@ int nf_ovpn_ct_tag_new(struct nf_conn *ct, u8 role, u32 inst_id, u32 peer_id,
 		.peer_id = peer_id,
 		.peer_gen = peer_gen,
 		.peer_dir = peer_dir,
+		.route_gen = route_gen,
 	};
 
 	return nf_ovpn_ct_tag_set(ct, &tag);
@@ -124,6 +125,11 @@ bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag)
 		return false;
 	memset(tag, 0, sizeof(*tag));
 	tag->magic = NF_OVPN_CT_MAGIC;
+	/* pairs with the smp_wmb() in nf_ovpn_ct_tag_update(): a reader
+	 * that sees the new route_gen sees the peer it goes with
+	 */
+	tag->route_gen = READ_ONCE(t->route_gen);
+	smp_rmb();
 	tag->role = READ_ONCE(t->role);
 	tag->inst_id = READ_ONCE(t->inst_id);
 	tag->peer_id = READ_ONCE(t->peer_id);
@@ -132,7 +138,8 @@ bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag)
 	return true;
 }
 
-void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen)
+void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
+			   u32 route_gen)
 {
 	struct nf_ovpn_ct_tag *t = tag_of(ct);
 
@@ -140,6 +147,8 @@ void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen)
 		return;
 	WRITE_ONCE(t->peer_id, peer_id);
 	WRITE_ONCE(t->peer_gen, peer_gen);
+	smp_wmb();	/* see nf_ovpn_ct_tag_get() */
+	WRITE_ONCE(t->route_gen, route_gen);
 }
 
 /* what ipv4_confirm() / ipv6_confirm() do at NF_IP_PRI_CONNTRACK_CONFIRM;
@@ -184,6 +193,7 @@ unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 	struct nf_ovpn_inst *inst;
 	struct nf_conn *ct;
 	const void *saddr;
+	u32 route_gen;
 	u8 family;
 
 	ct = nf_ct_get(skb, &ctinfo);
@@ -202,11 +212,12 @@ unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 		family = AF_INET6;
 		saddr = &ipv6_hdr(skb)->saddr;
 	}
+	route_gen = smp_load_acquire(&inst->route_gen);	/* see tx_peer_rcu() */
 	peer = nf_ovpn_dp_peer_by_addr_rcu(inst, family, saddr);
 	if (!peer)
 		return NF_ACCEPT;
 
 	nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_INNER, inst->id, peer->id, peer->gen,
-			   IP_CT_DIR_REPLY);
+			   route_gen, IP_CT_DIR_REPLY);
 	return NF_ACCEPT;
 }

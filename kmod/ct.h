@@ -33,6 +33,12 @@ struct nf_ovpn_ct_tag {
 	 * peer to another thus never follows the tag back to its source.
 	 */
 	u8 peer_dir;
+	/* INNER: the instance's route_gen when the peer was looked up; any
+	 * route change since (PEER_SET moving an address or iroute, a peer
+	 * coming or going) makes the tag stale.  Written after the peer
+	 * fields, read before them (smp_wmb/smp_rmb in ct.c).
+	 */
+	u32 route_gen;
 };
 
 int nf_ovpn_ct_init(void);
@@ -44,14 +50,15 @@ void nf_ovpn_ct_exit(void);
 int nf_ovpn_ct_tag_set(struct nf_conn *ct, const struct nf_ovpn_ct_tag *tag);
 /* the same, from its fields */
 int nf_ovpn_ct_tag_new(struct nf_conn *ct, u8 role, u32 inst_id, u32 peer_id,
-		       u32 peer_gen, u8 peer_dir);
+		       u32 peer_gen, u32 route_gen, u8 peer_dir);
 /* copy the tag out; false if @ct carries none of ours */
 bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag);
 /* re-point a tag of ours (also on a confirmed conntrack) at another peer;
  * readers may see old and new fields mixed, which the gen check rejects.
  * Any context.
  */
-void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen);
+void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
+			   u32 route_gen);
 
 /* confirm the skb's conntrack as the CONFIRM hook would (other helpers,
  * seqadj, then the hash insert) before a hook steals the packet: a

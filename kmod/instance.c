@@ -16,6 +16,7 @@
 #include <linux/idr.h>
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
 
@@ -130,6 +131,10 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 	inst->local_port = cfg->local_port;
 	xa_init_flags(&inst->peers, XA_FLAGS_LOCK_BH);
 	spin_lock_init(&inst->vpn_lock);
+	spin_lock_init(&inst->remote_lock);
+	get_random_bytes(&inst->remote_key, sizeof(inst->remote_key));
+	for (i = 0; i < ARRAY_SIZE(inst->remote_hash); i++)
+		INIT_HLIST_HEAD(&inst->remote_hash[i]);
 	for (i = 0; i < ARRAY_SIZE(inst->vpn_hash); i++)
 		INIT_HLIST_HEAD(&inst->vpn_hash[i]);
 	INIT_LIST_HEAD(&inst->iroutes);
@@ -323,6 +328,7 @@ void nf_ovpn_inst_route_add(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
 				break;
 		list_add_tail_rcu(&r->lnode, &pos->lnode);
 	}
+	smp_store_release(&inst->route_gen, inst->route_gen + 1);
 	spin_unlock_bh(&inst->vpn_lock);
 }
 
@@ -333,6 +339,7 @@ void nf_ovpn_inst_route_del(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
 		hlist_del_rcu(&r->hnode);
 	else
 		list_del_rcu(&r->lnode);
+	smp_store_release(&inst->route_gen, inst->route_gen + 1);
 	spin_unlock_bh(&inst->vpn_lock);
 	kfree_rcu(r, rcu);
 }

@@ -10,6 +10,7 @@
 #include <linux/netdevice.h>
 #include <linux/rculist.h>
 #include <linux/refcount.h>
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 
@@ -17,6 +18,8 @@
 #include "stats.h"
 
 struct nf_ovpn_peer;
+
+#define NF_OVPN_REMOTE_HASH_BITS	9
 
 struct nf_ovpn_inst {
 	/* in nf_ovpn_net.instances: written under nf_ovpn_net.lock, read
@@ -57,6 +60,21 @@ struct nf_ovpn_inst {
 	spinlock_t vpn_lock;
 	struct hlist_head vpn_hash[256];	/* host addresses, RCU */
 	struct list_head iroutes;	/* prefixes, longest first, RCU */
+	/* bumped (under vpn_lock, release) after every change of the two
+	 * tables above; inner-flow tags remember it (ct.h)
+	 */
+	u32 route_gen;
+
+	/* peers by remote endpoint (transport address), for P_DATA_V1 and
+	 * for refusing a float onto another peer's address.  remote_lock
+	 * (BH) protects the table and every write of a peer's remote;
+	 * lookups take it too (one lock per lookup, whatever the number of
+	 * peers), so they see whole endpoints (peer.c).  Keyed
+	 * with a random key per instance: senders cannot aim at a bucket.
+	 */
+	spinlock_t remote_lock;
+	siphash_key_t remote_key;
+	struct hlist_head remote_hash[1 << NF_OVPN_REMOTE_HASH_BITS];
 
 	struct nf_ovpn_pcpu_stats __percpu *stats;
 };

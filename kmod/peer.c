@@ -175,25 +175,124 @@ void nf_ovpn_peer_endpoints(struct nf_ovpn_peer *peer,
 	spin_unlock_bh(&peer->lock);
 }
 
-/* an authenticated packet arrived from @from: follow the peer if it moved */
-void nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
-			  const struct nf_ovpn_endpoint *from)
-{
-	bool moved = false;
+/* ---- the remote endpoint table (inst->remote_hash) ---- */
 
-	WRITE_ONCE(peer->last_rx, jiffies);
-	spin_lock_bh(&peer->lock);
-	if (!nf_ovpn_endpoint_equal(&peer->remote, from)) {
-		peer->remote = *from;
+static struct hlist_head *remote_bucket(struct nf_ovpn_inst *inst,
+					const struct nf_ovpn_endpoint *ep)
+{
+	struct {
+		struct in6_addr addr;
+		__be16 port;
+		u8 family;
+	} __aligned(SIPHASH_ALIGNMENT) k;
+
+	memset(&k, 0, sizeof(k));	/* padding is hashed too */
+	if (ep->family == AF_INET)
+		k.addr.s6_addr32[0] = ep->addr.ip4;
+	else
+		k.addr = ep->addr.ip6;
+	k.port = ep->port;
+	k.family = ep->family;
+	return &inst->remote_hash[siphash(&k, sizeof(k), &inst->remote_key) &
+				  (ARRAY_SIZE(inst->remote_hash) - 1)];
+}
+
+/* caller holds inst->remote_lock */
+static struct nf_ovpn_peer *remote_lookup(struct nf_ovpn_inst *inst,
+					  const struct nf_ovpn_endpoint *ep)
+{
+	struct nf_ovpn_peer *peer;
+
+	lockdep_assert_held(&inst->remote_lock);
+	hlist_for_each_entry(peer, remote_bucket(inst, ep), remote_node)
+		if (nf_ovpn_endpoint_equal(&peer->remote, ep))
+			return peer;
+	return NULL;
+}
+
+/* set the peer's remote and its place in the table; caller holds
+ * inst->remote_lock with BH off.  Returns true if the remote changed.
+ */
+static bool remote_move(struct nf_ovpn_peer *peer,
+			const struct nf_ovpn_endpoint *ep)
+{
+	struct nf_ovpn_inst *inst = peer->inst;
+	bool changed;
+
+	lockdep_assert_held(&inst->remote_lock);
+	spin_lock(&peer->lock);
+	changed = !nf_ovpn_endpoint_equal(&peer->remote, ep);
+	if (changed) {
+		peer->remote = *ep;
 		/* the old local address may not reach the new remote */
-		if (peer->local.family != from->family)
+		if (peer->local.family != ep->family)
 			memset(&peer->local, 0, sizeof(peer->local));
 		dst_cache_reset(&peer->dst_cache);
-		moved = true;
 	}
+	spin_unlock(&peer->lock);
+	if (peer->remote_hashed && (changed || !ep->family)) {
+		hlist_del(&peer->remote_node);
+		peer->remote_hashed = false;
+	}
+	if (!peer->remote_hashed && ep->family && !READ_ONCE(peer->dead)) {
+		hlist_add_head(&peer->remote_node, remote_bucket(inst, ep));
+		peer->remote_hashed = true;
+	}
+	return changed;
+}
+
+static void remote_unhash(struct nf_ovpn_peer *peer)
+{
+	struct nf_ovpn_inst *inst = peer->inst;
+
+	spin_lock_bh(&inst->remote_lock);
+	if (peer->remote_hashed)
+		hlist_del(&peer->remote_node);
+	peer->remote_hashed = false;
+	spin_unlock_bh(&inst->remote_lock);
+}
+
+struct nf_ovpn_peer *nf_ovpn_peer_by_remote_rcu(struct nf_ovpn_inst *inst,
+						const struct nf_ovpn_endpoint *ep)
+{
+	struct nf_ovpn_peer *peer;
+
+	spin_lock_bh(&inst->remote_lock);
+	peer = remote_lookup(inst, ep);
+	spin_unlock_bh(&inst->remote_lock);
+	return peer;
+}
+
+/* an authenticated packet arrived from @from: follow the peer if it moved,
+ * unless another peer is there
+ */
+bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
+			  const struct nf_ovpn_endpoint *from)
+{
+	struct nf_ovpn_inst *inst = peer->inst;
+	struct nf_ovpn_peer *other;
+	bool moved, same;
+
+	spin_lock_bh(&peer->lock);
+	same = nf_ovpn_endpoint_equal(&peer->remote, from);
 	spin_unlock_bh(&peer->lock);
+	if (same) {
+		WRITE_ONCE(peer->last_rx, jiffies);
+		return true;
+	}
+
+	spin_lock_bh(&inst->remote_lock);
+	other = remote_lookup(inst, from);
+	if (other && other != peer) {
+		spin_unlock_bh(&inst->remote_lock);
+		return false;
+	}
+	moved = remote_move(peer, from);
+	spin_unlock_bh(&inst->remote_lock);
+	WRITE_ONCE(peer->last_rx, jiffies);
 	if (moved)
 		nf_ovpn_peer_schedule(peer, NF_OVPN_PEER_WORK_FLOAT);
+	return true;
 }
 
 /* ---- deferred work and keepalive ---- */
@@ -268,16 +367,21 @@ out:
 
 /* ---- create / update / remove ---- */
 
+/* @peer is in inst->peers (so removal unhashes it) */
 static void peer_apply_endpoints(struct nf_ovpn_peer *peer,
 				 const struct nf_ovpn_peer_config *cfg)
 {
-	spin_lock_bh(&peer->lock);
+	struct nf_ovpn_inst *inst = peer->inst;
+
+	spin_lock_bh(&inst->remote_lock);
 	if (cfg->has_remote)
-		peer->remote = cfg->remote;
+		remote_move(peer, &cfg->remote);
+	spin_lock(&peer->lock);
 	if (cfg->has_local)
 		peer->local = cfg->local;
 	dst_cache_reset(&peer->dst_cache);
-	spin_unlock_bh(&peer->lock);
+	spin_unlock(&peer->lock);
+	spin_unlock_bh(&inst->remote_lock);
 }
 
 static void peer_apply_keepalive(struct nf_ovpn_peer *peer,
@@ -333,8 +437,6 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 		err = -ENOMEM;
 		goto err_put;
 	}
-	peer_apply_endpoints(peer, cfg);
-
 	err = xa_insert_bh(&inst->peers, peer->id, peer, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		if (err == -EBUSY) {
@@ -344,6 +446,7 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 		goto err_put;
 	}
 	inst->npeers++;
+	peer_apply_endpoints(peer, cfg);
 	err = peer_routes_set(peer, cfg);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "cannot install peer routes");
@@ -396,6 +499,7 @@ static bool peer_unlink(struct nf_ovpn_peer *peer, u8 reason)
 	WRITE_ONCE(peer->dead, true);
 	peer->del_reason = reason;
 	xa_erase_bh(&inst->peers, peer->id);
+	remote_unhash(peer);
 	inst->npeers--;
 	peer_routes_flush(peer, false);
 	for (slot = 0; slot < ARRAY_SIZE(peer->gone_keys); slot++)

@@ -49,9 +49,14 @@ struct nf_ovpn_peer {
 	struct nf_ovpn_key *gone_keys[2];
 	struct list_head gone_node;
 
-	/* protects remote and local (float updates from the RX path) */
+	/* protects remote and local (float updates from the RX path);
+	 * remote changes also hold inst->remote_lock, outside this one
+	 */
 	spinlock_t lock;
 	struct nf_ovpn_endpoint remote;
+	/* in inst->remote_hash while live and remote is set */
+	struct hlist_node remote_node;
+	bool remote_hashed;
 	struct nf_ovpn_endpoint local;
 	struct dst_cache dst_cache;
 
@@ -143,9 +148,18 @@ void nf_ovpn_peer_put(struct nf_ovpn_peer *peer);
 /* defer @bit (NF_OVPN_PEER_WORK_*) to process context; any context */
 void nf_ovpn_peer_schedule(struct nf_ovpn_peer *peer, int bit);
 
-/* the RX path saw an authenticated packet from @from: float if it moved */
-void nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
+/* the RX path saw an authenticated packet from @from: float if it moved.
+ * False when @from is another live peer's endpoint: the float is refused
+ * (as OpenVPN refuses it) and the caller drops the packet.
+ */
+bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 			  const struct nf_ovpn_endpoint *from);
+
+/* the live peer whose remote endpoint is @ep, or NULL; no reference taken,
+ * caller holds rcu_read_lock().  Any context.
+ */
+struct nf_ovpn_peer *nf_ovpn_peer_by_remote_rcu(struct nf_ovpn_inst *inst,
+						const struct nf_ovpn_endpoint *ep);
 
 bool nf_ovpn_endpoint_equal(const struct nf_ovpn_endpoint *a,
 			    const struct nf_ovpn_endpoint *b);

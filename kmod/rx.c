@@ -87,18 +87,16 @@ static void outer_source(struct sk_buff *skb, unsigned int uh_off,
 
 /*
  * P_DATA_V1 in server mode carries no peer-id: the outer flow's conntrack
- * tag names the peer once it is known; until then, find the peer whose
- * remote endpoint sent this and remember it in the tag.  The scan runs
- * once per outer flow, not per packet.
+ * tag names the peer once it is known; until then, look the sender up in
+ * the instance's table of remote endpoints (one hashed bucket, whatever
+ * the number of peers) and remember it in the tag.
  */
 static struct nf_ovpn_peer *v1_peer_rcu(struct nf_ovpn_inst *inst,
 					struct nf_conn *ct,
 					const struct nf_ovpn_endpoint *from)
 {
-	struct nf_ovpn_endpoint remote, local;
 	struct nf_ovpn_ct_tag tag;
 	struct nf_ovpn_peer *peer;
-	unsigned long id;
 
 	if (ct && nf_ovpn_ct_tag_get(ct, &tag) &&
 	    tag.role == NF_OVPN_CT_OUTER && tag.inst_id == inst->id &&
@@ -108,15 +106,10 @@ static struct nf_ovpn_peer *v1_peer_rcu(struct nf_ovpn_inst *inst,
 			return peer;
 	}
 
-	xa_for_each(&inst->peers, id, peer) {
-		nf_ovpn_peer_endpoints(peer, &remote, &local);
-		if (!nf_ovpn_endpoint_equal(&remote, from))
-			continue;
-		if (ct)
-			nf_ovpn_ct_tag_update(ct, peer->id, peer->gen);
-		return peer;
-	}
-	return NULL;
+	peer = nf_ovpn_peer_by_remote_rcu(inst, from);
+	if (peer && ct)
+		nf_ovpn_ct_tag_update(ct, peer->id, peer->gen, 0);
+	return peer;
 }
 
 static struct nf_ovpn_peer *rx_peer_rcu(struct nf_ovpn_inst *inst,
@@ -161,7 +154,7 @@ static void tag_outer(struct sk_buff *skb, struct nf_ovpn_inst *inst,
 		return;
 	nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_OUTER, inst->id,
 			   peer ? peer->id : NF_OVPN_PEER_ID_UNDEF,
-			   peer ? peer->gen : 0, 0);
+			   peer ? peer->gen : 0, 0, 0);
 }
 
 /* p2p: the one peer may send from anywhere (it routes the internet to
@@ -246,10 +239,12 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 	if (err)
 		return NF_OVPN_A_STATS_DROP_REPLAY;
 
-	/* authenticated and fresh: the peer is alive and may have moved */
-	WRITE_ONCE(peer->last_rx, jiffies);
+	/* authenticated and fresh: the peer is alive and may have moved,
+	 * but not onto another peer's address (OpenVPN refuses that too)
+	 */
 	outer_source(skb, cb->off - sizeof(struct udphdr), &from);
-	nf_ovpn_peer_rx_from(peer, &from);
+	if (!nf_ovpn_peer_rx_from(peer, &from))
+		return NF_OVPN_A_STATS_DROP_FLOAT;
 
 	outer_len = skb->len - skb_network_offset(skb);
 	if (!pskb_pull(skb, cb->off + cb->hlen))

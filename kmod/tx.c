@@ -493,15 +493,21 @@ static struct nf_ovpn_peer *tx_peer_rcu(struct nf_ovpn_inst *inst,
 	bool stale = false;
 	struct nf_conn *ct;
 	const void *daddr;
+	u32 route_gen;
 	u8 dir;
 
+	/* before the lookup: a route change after this read leaves the tag
+	 * we write with the old generation, so the next packet looks again
+	 */
+	route_gen = smp_load_acquire(&inst->route_gen);
 	ct = nf_ct_get(skb, &ctinfo);
 	dir = ct ? CTINFO2DIR(ctinfo) : IP_CT_DIR_ORIGINAL;
 	if (ct && nf_ovpn_ct_tag_get(ct, &tag) &&
 	    tag.role == NF_OVPN_CT_INNER && tag.inst_id == inst->id &&
 	    tag.peer_dir == dir) {
 		peer = nf_ovpn_peer_by_id_rcu(inst, tag.peer_id);
-		if (peer && peer->gen == tag.peer_gen)
+		if (peer && peer->gen == tag.peer_gen &&
+		    tag.route_gen == route_gen)
 			return peer;
 		stale = true;
 	}
@@ -516,10 +522,10 @@ static struct nf_ovpn_peer *tx_peer_rcu(struct nf_ovpn_inst *inst,
 		return peer;
 
 	if (stale) {
-		nf_ovpn_ct_tag_update(ct, peer->id, peer->gen);
+		nf_ovpn_ct_tag_update(ct, peer->id, peer->gen, route_gen);
 	} else if (!nf_ct_is_confirmed(ct)) {
 		nf_ovpn_ct_tag_new(ct, NF_OVPN_CT_INNER, inst->id, peer->id,
-				   peer->gen, dir);
+				   peer->gen, route_gen, dir);
 	}
 	return peer;
 }

@@ -19,6 +19,11 @@
 # was there before the instance or came after it, as it does for stock
 # OpenVPN; iptables too (nft and legacy backends).
 #
+# Float: a peer may not float onto another peer's address and port.
+#
+# Route change: a flow tagged with peer 1 follows its address when
+# PEER_SET moves it to peer 2.
+#
 # Loop: peer 2 of each instance has its endpoint inside the other's VPN
 # network, so every outer packet is routed into the other tun and
 # encrypted again.  The kernel must stop at its nesting bound, drop and
@@ -98,6 +103,73 @@ for ipt in iptables-nft iptables-legacy; do
 	ns srv $ipt -D INPUT -p udp --dport $PORT -j DROP
 	unblocked "fw $ipt"
 done
+
+# --- a moved address takes its flows along --------------------------------------
+# peer 2 at a second address of the client's netns; a UDP flow from the
+# server to 10.8.0.2 is tagged with peer 1 in conntrack.  When PEER_SET
+# moves 10.8.0.2 to peer 2, the same flow (same conntrack) must go to peer
+# 2 from its next packet on: peer 1 must not get another byte of it.
+udp_flow() {	# udp_flow N: N datagrams 10.8.0.1:5555 -> 10.8.0.2:9
+	ns srv python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.8.0.1", 5555))
+for _ in range(int(sys.argv[1])):
+    s.sendto(b"x" * 100, ("10.8.0.2", 9))
+' "$1"
+}
+ip -n cli addr add 192.0.2.3/24 dev veth1
+check "peer 2 at 192.0.2.3, vpn-ip 10.8.0.5" \
+	nfo peer add tun0 2 remote 192.0.2.3 1195 vpn-ip 10.8.0.5
+check "peer 2: key" nfo key add tun0 2 slot primary key-id 0 key-file "$K0"
+# --- no float onto another peer's address ----------------------------------------
+# peer 1 is moved to a free port of the client's address; peer 2 then
+# sends an authenticated packet from exactly there.  OpenVPN refuses such
+# a float: the kernel must drop it (drop_float) and move no one.  From a
+# free address peer 2 still floats.
+remote_of() {	# remote_of ID: the peer's remote ADDR:PORT in the kernel
+	nfo --json show tun0 | jq -r --arg id "$1" '.instances[0].peers[] |
+		select((.id | tostring) == $id) |
+		"\(.remote_address):\(.remote_port)"'
+}
+send2() {	# send2 LOCAL-PORT PKTID: peer 2's ping from the client's address
+	ns cli "$OVPN_PEER" send --local "$CLI4:$1" --remote "$SRV4:$PORT" \
+		--key "$K0" --swap --key-id 0 --peer-id 2 --pktid "$2" \
+		--inner-ping 10.8.0.5 $VPN4_S
+}
+# the client stops meanwhile: its own packets would float peer 1 back
+stop_cli
+check "peer 1 to $CLI4:$((CPORT + 2))" \
+	nfo peer set tun0 1 remote $CLI4 $((CPORT + 2))
+check_inc "peer 2 from peer 1's address: refused (drop_float)" 2 drop_float \
+	send2 $((CPORT + 2)) 1
+check_eq "peer 2 did not move" "192.0.2.3:1195" "$(remote_of 2)"
+check_eq "peer 1 still there" "$CLI4:$((CPORT + 2))" "$(remote_of 1)"
+check_inc "peer 2 from a free address: decrypted" 2 rx_packets \
+	send2 $((CPORT + 3)) 2
+check_eq "and floated there" "$CLI4:$((CPORT + 3))" "$(remote_of 2)"
+check "peer 2 back to 192.0.2.3" nfo peer set tun0 2 remote 192.0.2.3 1195
+check "peer 1 back to the client" nfo peer set tun0 1 remote $CLI4 $CPORT
+# the server's replay window for peer 1 has seen the old session's ids
+start_cli "$K0" v2 4 --pktid-start 1000000
+check_eq "client tunnel up again" 0 $?
+
+# --- a moved address takes its flows along (cont.) ---------------------------------
+p1=$(stat 1 tx_packets) p2=$(stat 2 tx_packets)
+udp_flow 3
+check "flow to 10.8.0.2 goes to peer 1 (tx $p1 -> $(stat 1 tx_packets))" \
+	test "$(stat 1 tx_packets)" -ge $((p1 + 3))
+check "peer 1 gives up 10.8.0.2" nfo peer set tun0 1 vpn-ip 10.8.0.9
+check "peer 2 takes 10.8.0.2" nfo peer set tun0 2 vpn-ip 10.8.0.2
+p1=$(stat 1 tx_packets) p2=$(stat 2 tx_packets)
+udp_flow 5
+check_eq "moved: peer 1 gets nothing more of the flow" "$p1" "$(stat 1 tx_packets)"
+check "moved: the flow follows to peer 2 (tx $p2 -> $(stat 2 tx_packets))" \
+	test "$(stat 2 tx_packets)" -ge $((p2 + 5))
+check "peer 2 removed" nfo peer del tun0 2
+check "peer 1 gets its address back" nfo peer set tun0 1 vpn-ip $VPN4_C
+ip -n cli addr del 192.0.2.3/24 dev veth1
+check "tunnel works again" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
 
 # --- two instances routing into each other ------------------------------------
 ip netns exec srv python3 "$TMP/tunhold.py" tun9 "$TMP/slow9.log" \

@@ -84,6 +84,7 @@ static void fmt_endpoints(void)
 	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_LOOP), "drop_loop");
 	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_FRAGMENTS),
 		  "drop_fragments");
+	CHECK_STR(nfo_stat_name(NF_OVPN_A_STATS_DROP_FLOAT), "drop_float");
 }
 
 /* two instances: one busy server with two peers, one idle p2p */

@@ -192,6 +192,7 @@ enum nf_ovpn_a_stats {
 	NF_OVPN_A_STATS_PAD,
 	NF_OVPN_A_STATS_DROP_LOOP,	/* TX nested too deep (tunnel loop) */
 	NF_OVPN_A_STATS_DROP_FRAGMENTS,	/* RX datagram in too many pieces */
+	NF_OVPN_A_STATS_DROP_FLOAT,	/* RX from another peer's address */
 
 	__NF_OVPN_A_STATS_MAX,
 	NF_OVPN_A_STATS_MAX = __NF_OVPN_A_STATS_MAX - 1
