@@ -155,6 +155,7 @@ pings() {
 # the options in SRV_EXTRA, which is reset) and the patched client; false,
 # with both stopped, if the client did not connect
 SRV_EXTRA=()
+CLI_EXTRA=()
 up() {
 	local t=$1 c=$2 proto=$3 remote=$4 extra=("${SRV_EXTRA[@]}")
 	shift 4
@@ -341,7 +342,9 @@ fallback_case() {
 	local t=$1 c=$2 proto=$3 line=$4
 	shift 4
 	SRV_EXTRA=("$@")
-	up "$t" "$c" "$proto" $SRV4 || return
+	local cli_extra=("${CLI_EXTRA[@]}")
+	CLI_EXTRA=()
+	up "$t" "$c" "$proto" $SRV4 "${cli_extra[@]}" || return
 	check_eq "$t: exactly one fallback line" 1 "$(cli_log_count 1 "$line")"
 	if module_loaded; then
 		check_eq "$t: no nf_ovpn object" 0 "$(nf_count)"
@@ -368,6 +371,10 @@ rmmod_case
 inactive_case
 fallback_case AES-256-CBC AES-256-CBC udp \
 	'nf-fastpath: data channel stays in userspace (cipher not supported by the kernel, cipher AES-256-CBC)'
+# a socket option the kernel does not honour for what it sends
+CLI_EXTRA=(--shaper 1000000)
+fallback_case --shaper AES-256-GCM udp \
+	'nf-fastpath: data channel stays in userspace (--shaper, cipher AES-256-GCM)'
 fallback_case TCP AES-256-GCM tcp-client \
 	'nf-fastpath: data channel stays in userspace (TCP transport, cipher AES-256-GCM)' \
 	--proto tcp6-server

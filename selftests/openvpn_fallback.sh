@@ -17,6 +17,10 @@
 #   in userspace while a second client of the same server is offloaded.
 # - --allow-compression asym and --fragment (server-wide): the client
 #   stays in userspace; a TCP server creates no instance at all.
+# - socket options the kernel ignores for what it sends (--mark,
+#   --multihome, --bind-dev, --passtos): the client stays in userspace.
+#   (--shaper and --socks-proxy are client/p2p options: see
+#   openvpn_client.sh.)
 
 source "$(dirname "$0")/lib.sh"
 
@@ -103,6 +107,13 @@ userspace_case "--allow-compression asym" \
 userspace_case "--fragment" \
 	"nf-fastpath: client/.* stays in userspace (--fragment, cipher AES-256-GCM)" \
 	--fragment 1300 -- --fragment 1300
+# socket options the kernel does not honour for what it sends
+for opt in "--mark 5" "--multihome" "--bind-dev veth0" "--passtos"; do
+	# shellcheck disable=SC2086 # an option and its argument
+	userspace_case "$opt" \
+		"nf-fastpath: client/.* stays in userspace (${opt%% *}, cipher AES-256-GCM)" \
+		$opt --
+done
 # a TCP server has no instance at all
 userspace_case "TCP" \
 	"nf-fastpath: needs a tun device and a UDP socket, running in userspace" \

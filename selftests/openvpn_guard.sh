@@ -5,6 +5,9 @@
 # notification channel.  Same topology as openvpn_server.sh
 # (openvpn_lib.sh): the patched server in netns srv, a stock client in cli.
 #
+# Buffer: with net.core.rmem_max at 64 KiB the notification socket still
+# gets its 4 MiB (SO_RCVBUFFORCE), and the server says so.
+#
 # Float to where the client already is: the kernel reports a float to the
 # client's current address when userspace floated first (a control packet
 # from the new address came before the notification was read) or when a
@@ -41,7 +44,15 @@ dmesg_mark
 check "certificates" gen_certs
 check "topology" setup
 
+# a small net.core.rmem_max must not shrink the notification socket's
+# buffer (an rmmod announces every peer at once)
+RMEM=$(sysctl -n net.core.rmem_max)
+trap 'sysctl -qw net.core.rmem_max="$RMEM"; cleanup' EXIT
+sysctl -qw net.core.rmem_max=65536
 up_offloaded AES-256-GCM
+sysctl -qw net.core.rmem_max="$RMEM"
+check "notification socket buffer past rmem_max (4 MiB)" \
+	srv_log_has 1 "nf-fastpath: notification socket buffer 4194304 bytes"
 
 # --- a float to the current address --------------------------------------------
 id=$(peer_field id)
