@@ -115,17 +115,22 @@ stop_tun2_client() {
 	ip -n cli route flush table 102 2>/dev/null
 }
 
-# up_offloaded CIPHER: the patched server and a stock client, the client
-# offloaded with its first key in the kernel; ends the test when either
-# does not start
-up_offloaded() {
-	if ! start_server; then
+# server_up [OPTION...]: start_server, or end the test failed
+server_up() {
+	if ! start_server "$@"; then
 		tap_fail "patched server started"
 		dump_logs
 		tap_done
 		exit 1
 	fi
 	tap_ok "patched server started"
+}
+
+# up_offloaded CIPHER: the patched server and a stock client, the client
+# offloaded with its first key in the kernel; ends the test when either
+# does not start
+up_offloaded() {
+	server_up
 	if ! start_client "$1"; then
 		tap_fail "stock client connected"
 		dump_logs

@@ -88,13 +88,7 @@ load_module || { echo "1..0 # SKIP cannot load nf_ovpn"; exit $ksft_skip; }
 check "certificates generated" gen_certs cbc
 check "topology up" setup
 
-if ! start_server; then
-	tap_fail "patched server started"
-	dump_logs
-	tap_done
-	exit 1
-fi
-tap_ok "patched server started"
+server_up
 check "server created its nf_ovpn instance" \
 	grep -q "nf-fastpath: nf_ovpn instance on tun0" "$TMP/srv.log"
 check "nfovpn shows the instance" \
