@@ -125,10 +125,10 @@ bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag)
 		return false;
 	memset(tag, 0, sizeof(*tag));
 	tag->magic = NF_OVPN_CT_MAGIC;
+	tag->route_gen = READ_ONCE(t->route_gen);
 	/* pairs with the smp_wmb() in nf_ovpn_ct_tag_update(): a reader
 	 * that sees the new route_gen sees the peer it goes with
 	 */
-	tag->route_gen = READ_ONCE(t->route_gen);
 	smp_rmb();
 	tag->role = READ_ONCE(t->role);
 	tag->inst_id = READ_ONCE(t->inst_id);

@@ -328,6 +328,7 @@ void nf_ovpn_inst_route_add(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
 				break;
 		list_add_tail_rcu(&r->lnode, &pos->lnode);
 	}
+	/* after the table change: pairs with the acquire in tx_peer_rcu() */
 	smp_store_release(&inst->route_gen, inst->route_gen + 1);
 	spin_unlock_bh(&inst->vpn_lock);
 }
@@ -339,6 +340,7 @@ void nf_ovpn_inst_route_del(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r)
 		hlist_del_rcu(&r->hnode);
 	else
 		list_del_rcu(&r->lnode);
+	/* after the table change: pairs with the acquire in tx_peer_rcu() */
 	smp_store_release(&inst->route_gen, inst->route_gen + 1);
 	spin_unlock_bh(&inst->vpn_lock);
 	kfree_rcu(r, rcu);

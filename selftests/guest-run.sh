@@ -9,7 +9,7 @@ source ./lib.sh
 timeout=$(sed -n 's/^timeout=//p' settings)
 tests=("$@")
 if [ ${#tests[@]} = 0 ]; then
-	mapfile -t tests < <(grep -v -e '^#' -e '^$' tests.list)
+	mapfile -t tests < <(awk '!/^#/ && NF { print $1 }' tests.list)
 fi
 
 pass=0 fail=0 skip=0 n=0
@@ -19,8 +19,10 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# running $t"
 	dmesg -c > /dev/null
+	start=$SECONDS
 	timeout -k 5 "$timeout" bash "./$t" 2>&1 | sed 's/^/#   /'
 	rc=${PIPESTATUS[0]}
+	echo "# $t: $((SECONDS - start)) s"
 	dmesg > "/tmp/dmesg.$t"
 	logbad=
 	if ! ./vm/dmesg-check.sh "/tmp/dmesg.$t" > "/tmp/dmesg-check.$t"; then

@@ -27,5 +27,7 @@ done
 echo "$mods" > "$tmp/lib/modules/order"
 install -m 0755 "$here/stage1-init" "$tmp/init"
 mkdir -p "$(dirname "$out")"
-(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
-mv "$out.tmp" "$out"
+# guests started side by side may build it at once: each writes its own
+# file and the rename makes whichever finishes last the one in place
+(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.$$"
+mv "$out.$$" "$out"
