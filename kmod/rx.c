@@ -5,7 +5,9 @@
  * inner packet into the instance's tun device as if tun had received it.
  * Everything it does not handle goes on to the socket (userspace OpenVPN)
  * untouched: control packets, unknown peers, key-ids the kernel does not
- * hold.
+ * hold.  A data packet of a key the kernel holds never does, whatever its
+ * shape (IP padding, a GRO train): userspace's replay window for that key
+ * is stale, so such a packet could be a replay.
  *
  * Order of checks (proto.h has the wire format):
  *   hook:  outer UDP to an instance -> UDP checksum -> header parse ->
@@ -313,6 +315,54 @@ static void rx_done(struct sk_buff *skb, int err)
 	rcu_read_unlock();
 }
 
+static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
+			    const struct nf_hook_state *state,
+			    unsigned int uh_off);
+
+/*
+ * A UDP GRO train (the device has rx-gro-list or rx-udp-gro-forwarding on
+ * and the socket did not ask for UDP_GRO): split it as the UDP stack would
+ * and give each datagram the path it takes alone, so that no data packet
+ * of a key the kernel holds reaches userspace.  A datagram for the slow
+ * path goes on past this hook by itself, confirmed first as the conntrack
+ * hook after ours would have done; the train is consumed.
+ */
+static unsigned int rx_gso(struct nf_ovpn_inst *inst, struct sk_buff *skb,
+			   const struct nf_hook_state *state,
+			   unsigned int uh_off)
+{
+	netdev_features_t features = NETIF_F_SG | NETIF_F_IP_CSUM |
+				     NETIF_F_IPV6_CSUM;
+	struct sk_buff *segs, *seg, *next;
+	unsigned int verdict;
+
+	/* UFO is not a receive format: the UDP stack drops it too */
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_UDP)
+		return NF_ACCEPT;
+	/* segmentation starts at the link-layer header, as in UDP's own */
+	__skb_push(skb, -skb_mac_offset(skb));
+	segs = __skb_gso_segment(skb, features, false);
+	if (IS_ERR_OR_NULL(segs)) {
+		__skb_pull(skb, skb_network_offset(skb));
+		nf_ovpn_dp_count(inst, NULL, NF_OVPN_A_STATS_DROP_NOMEM, 1);
+		return NF_DROP;
+	}
+	consume_skb(skb);
+
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		__skb_pull(seg, skb_network_offset(seg));
+		verdict = rx_inst(inst, seg, state, uh_off);
+		if (verdict == NF_ACCEPT)
+			verdict = nf_ovpn_ct_confirm(seg, state->pf);
+		if (verdict == NF_ACCEPT)
+			state->okfn(state->net, state->sk, seg);
+		else if (verdict != NF_STOLEN)
+			kfree_skb(seg);
+	}
+	return NF_STOLEN;
+}
+
 /* a packet to @inst's socket; skb->data is at the outer network header */
 static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 			    const struct nf_hook_state *state,
@@ -323,15 +373,35 @@ static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 	struct nf_ovpn_skb_cb *cb;
 	struct nf_ovpn_key *key;
 	struct nf_ovpn_hdr hdr;
-	unsigned int plen, verdict;
+	unsigned int plen, ulen, verdict;
 	const struct udphdr *uh;
 	int err;
 
+	if (skb_is_gso(skb))
+		return rx_gso(inst, skb, state, uh_off);
 	uh = (const struct udphdr *)(skb->data + uh_off);
-	/* UDP GRO'd trains and padded datagrams: leave them to the stack */
-	if (skb_is_gso(skb) || ntohs(uh->len) != skb->len - uh_off ||
-	    skb->len < off)
-		goto slow;
+	ulen = ntohs(uh->len);
+	/* shorter than its header or longer than the packet: the UDP stack
+	 * drops and counts it
+	 */
+	if (ulen < sizeof(*uh) || ulen > skb->len - uh_off)
+		return NF_ACCEPT;
+	/*
+	 * Bytes after the datagram (IP padding) are not part of it: the UDP
+	 * stack trims them, and so do we, or a captured data packet padded
+	 * and resent would pass to userspace, whose replay window does not
+	 * follow the kernel's.  Trimmed here, the datagram is what the UDP
+	 * stack would deliver; the IP header's length is left alone, as the
+	 * stack leaves it.
+	 */
+	if (ulen != skb->len - uh_off) {
+		if (pskb_trim_rcsum(skb, uh_off + ulen)) {
+			nf_ovpn_dp_count(inst, NULL,
+					 NF_OVPN_A_STATS_DROP_NOMEM, 1);
+			return NF_DROP;
+		}
+		uh = (const struct udphdr *)(skb->data + uh_off);
+	}
 	/* a corrupt datagram is the UDP stack's to drop and count */
 	if ((state->pf == NFPROTO_IPV6 || uh->check) &&
 	    nf_checksum(skb, state->hook, uh_off, IPPROTO_UDP, state->pf))

@@ -85,6 +85,44 @@ check_inc "110 IP fragments: dropped before crypto (drop_fragments)" 1 \
 	ns cli "${SEND[@]}" --pktid 100009 --payload-file "$TMP/ip30000"
 ip -n cli route del $SRV4/32 dev veth1
 
+# --- datagrams the UDP stack reshapes: IP padding, GSO trains -------------
+# The kernel decrypts (or drops) them itself: userspace's replay window does
+# not follow the kernel's, so a data packet of a key the kernel holds that
+# reached the socket could be a replay the kernel already refused.
+UDPCRAFT=$(dirname "$0")/tools/udpcraft.py
+craft() {	# craft FILE KEY-ID PKTID N: N datagrams with ping payloads
+	local i
+	ns cli python3 "$UDPCRAFT" capture 7000 "$4" "$1" &
+	local pid=$!
+	wait_udp cli 7000
+	for ((i = 0; i < $4; i++)); do
+		ns cli "$OVPN_PEER" send --remote 127.0.0.1:7000 --key "$K1" \
+			--swap --key-id "$2" --peer-id 1 --pktid $(($3 + i)) \
+			"${ping4[@]}" >/dev/null
+	done
+	wait $pid
+}
+FROM=("$CLI4" $((CPORT + 1)) "$SRV4" "$PORT")
+check "padded datagram crafted" craft "$TMP/pad" 1 100030 1
+n0=$(sink_lines)
+check_delta "padded datagram: decrypted (rx_packets +1)" 1 rx_packets 1 \
+	ns cli python3 "$UDPCRAFT" pad "${FROM[@]}" 16 "$TMP/pad"
+check_delta "padded datagram again: drop_replay" 1 drop_replay 1 \
+	ns cli python3 "$UDPCRAFT" pad "${FROM[@]}" 7 "$TMP/pad"
+check_eq "padded datagrams: none reached the socket" "$n0" "$(sink_lines)"
+check "GSO train crafted" craft "$TMP/gso" 1 100040 4
+check_delta "GSO train of 4: each decrypted (rx_packets +4)" 1 rx_packets 4 \
+	ns cli python3 "$UDPCRAFT" gso "${FROM[@]}" "$TMP/gso"
+check_delta "GSO train again: drop_replay +4" 1 drop_replay 4 \
+	ns cli python3 "$UDPCRAFT" gso "${FROM[@]}" "$TMP/gso"
+check_eq "GSO trains of a held key: none reached the socket" "$n0" \
+	"$(sink_lines)"
+check "GSO train of an unknown key-id crafted" craft "$TMP/gso5" 5 100050 3
+check_delta "GSO train of an unknown key-id: slow path +3" 1 \
+	rx_slow_packets 3 ns cli python3 "$UDPCRAFT" gso "${FROM[@]}" "$TMP/gso5"
+check_eq "GSO train of an unknown key-id: 3 datagrams at the socket" \
+	$((n0 + 3)) "$(sink_lines)"
+
 n0=$(sink_lines)
 check_inc "unknown peer-id: slow path (rx_slow_packets)" - rx_slow_packets \
 	ns cli "$OVPN_PEER" send --local "$CLI4:$((CPORT + 1))" \

@@ -70,6 +70,21 @@ check_inc() {
 	fi
 }
 
+# check_delta DESC WHO NAME N CMD...: CMD raises the counter by exactly N
+check_delta() {
+	local desc=$1 who=$2 name=$3 n=$4 before after
+	shift 4
+	before=$(stat "$who" "$name")
+	"$@" >/dev/null 2>&1
+	sleep 0.3
+	after=$(stat "$who" "$name")
+	if [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) = "$n" ]; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc ($name $before -> $after, want +$n)"
+	fi
+}
+
 # counter_gt DESC WHO NAME MIN: the counter is above MIN
 counter_gt() {
 	local v
