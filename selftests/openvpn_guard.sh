@@ -74,6 +74,71 @@ check "server -> client ping" ns srv ping -c 3 -i 0.3 -W 3 $VPN4_C
 check "through the kernel (rx_packets $rx0 -> $(peer_stat rx_packets))" \
 	test "$(peer_stat rx_packets)" -ge $((rx0 + 3))
 
+# --- a replayed data packet of a key the kernel holds --------------------
+# The kernel decrypts padded datagrams of its keys itself (a replay is
+# dropped there), and userspace, whose replay window for a kernel-held key
+# is stale, accepts no data packet of it: not when the kernel lost the key
+# behind its back either.  The inner packet (an echo request) must never
+# reach tun0 again, and the client must not move.
+UDPCRAFT=$SELFTESTS/tools/udpcraft.py
+capture_data() {	# capture_data FILE: "SPORT HEX" of one client data packet
+	ns srv python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.settimeout(15)
+while True:
+    pkt = s.recv(65535)
+    ihl = (pkt[0] & 15) * 4
+    udp = pkt[ihl:]
+    if pkt[9] != 17 or int.from_bytes(udp[2:4], "big") != 1194:
+        continue
+    if udp[8] >> 3 != 9:	# P_DATA_V2
+        continue
+    open(sys.argv[1], "w").write("%d %s\n" % (int.from_bytes(udp[0:2], "big"),
+                                              udp[8:].hex()))
+    break
+EOF
+}
+echo_count() {
+	ns srv nft -j list chain inet rp in |
+		jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets][0]'
+}
+ns srv nft add table inet rp
+ns srv nft add chain inet rp in '{ type filter hook input priority 0; }'
+ns srv nft add rule inet rp in iifname tun0 icmp type echo-request counter
+capture_data "$TMP/cap" &
+cap_pid=$!
+sleep 1
+ns cli ping -c 3 -i 0.3 -W 3 $VPN4_S >/dev/null
+wait $cap_pid
+check "a client data packet captured" test -s "$TMP/cap"
+read -r sport hex <"$TMP/cap"
+echo "$hex" >"$TMP/replay.hex"
+ip -n cli addr add 192.0.2.9/24 dev veth1
+replay() {	# replay SRC PADLEN
+	ns cli python3 "$UDPCRAFT" pad "$1" "$sport" $SRV4 $PORT "$2" "$TMP/replay.hex"
+	sleep 0.5
+}
+e0=$(echo_count)
+r0=$(peer_stat drop_replay)
+replay $CLI4 16
+check_eq "padded replay from the client: not in tun0" "$e0" "$(echo_count)"
+check "padded replay from the client: drop_replay ($r0 -> $(peer_stat drop_replay))" \
+	test "$(peer_stat drop_replay)" -gt "$r0"
+replay 192.0.2.9 16
+check_eq "padded replay from a third address: not in tun0" "$e0" "$(echo_count)"
+check_eq "the client did not move" "$CLI4" "$(peer_field remote_address)"
+from=$(($(wc -l <"$TMP/srv.log") + 1))
+check "the kernel loses the key behind OpenVPN's back" \
+	nfo key del tun0 "$id" slot primary
+replay $CLI4 0
+replay 192.0.2.9 0
+check_eq "replay to userspace: not in tun0" "$e0" "$(echo_count)"
+check "userspace dropped it: the kernel keeps that window" \
+	srv_log_has $from "nf-fastpath: dropping a received packet for key-id"
+check_not "userspace floated no client" srv_log_has $from "float"
+check "server still running" kill -0 "$SRV_PID"
+
 stop_client
 stop_server
 check "server gone: no instance left" \
