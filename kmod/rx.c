@@ -10,7 +10,9 @@
  * is stale, so such a packet could be a replay.
  *
  * Order of checks (proto.h has the wire format):
- *   hook:  outer UDP to an instance -> UDP checksum -> header parse ->
+ *   hook:  outer UDP to an instance -> GRO train split into datagrams
+ *          (each takes this path) -> UDP length, padding trimmed ->
+ *          UDP checksum -> header parse ->
  *          peer -> key -> pieces bound -> replay hint (no lock, may
  *          drop early) ->
  *          references -> confirm conntrack -> steal -> decrypt

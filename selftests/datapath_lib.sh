@@ -55,14 +55,21 @@ counters() {
 		end | ['"${fields%,}"'] | map(tostring) | join(" ")'
 }
 
-# check_inc DESC WHO NAME CMD...: CMD must raise counter NAME of WHO
-check_inc() {
-	local desc=$1 who=$2 name=$3 before after
-	shift 3
+# around_cmd WHO NAME CMD...: run CMD (quietly, then let the datapath
+# settle) and set $before and $after to counter NAME of WHO around it
+around_cmd() {
+	local who=$1 name=$2
+	shift 2
 	before=$(stat "$who" "$name")
 	"$@" >/dev/null 2>&1
 	sleep 0.3
 	after=$(stat "$who" "$name")
+}
+
+# check_inc DESC WHO NAME CMD...: CMD must raise counter NAME of WHO
+check_inc() {
+	local desc=$1 name=$3 before after
+	around_cmd "$2" "$3" "${@:4}"
 	if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]; then
 		tap_ok "$desc"
 	else
@@ -72,12 +79,8 @@ check_inc() {
 
 # check_delta DESC WHO NAME N CMD...: CMD raises the counter by exactly N
 check_delta() {
-	local desc=$1 who=$2 name=$3 n=$4 before after
-	shift 4
-	before=$(stat "$who" "$name")
-	"$@" >/dev/null 2>&1
-	sleep 0.3
-	after=$(stat "$who" "$name")
+	local desc=$1 name=$3 n=$4 before after
+	around_cmd "$2" "$3" "${@:5}"
 	if [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) = "$n" ]; then
 		tap_ok "$desc"
 	else
