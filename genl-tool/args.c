@@ -340,6 +340,26 @@ static int parse_inst_add(struct cursor *c)
 				return fail(c->cmd,
 					    "at most one IPv4 and one IPv6 'local'");
 			*slot = a;
+		} else if (!strcmp(kw, "mark")) {
+			unsigned long long v;
+			char *end;
+
+			if (value(c, kw, &s))
+				return -1;
+			errno = 0;
+			v = strtoull(s, &end, 0);
+			if (!isdigit((unsigned char)s[0]) || *end || errno ||
+			    v > UINT32_MAX)
+				return fail(c->cmd,
+					    "invalid mark '%s' (0..%u, 0x.. for hex)",
+					    s, UINT32_MAX);
+			o->mark = (uint32_t)v;
+		} else if (!strcmp(kw, "bind-dev")) {
+			if (value(c, kw, &s))
+				return -1;
+			if (!s[0] || strlen(s) >= sizeof(o->bind_dev))
+				return fail(c->cmd, "invalid device name '%s'", s);
+			strcpy(o->bind_dev, s);
 		} else if (!strcmp(kw, "mode")) {
 			if (has_mode)
 				return fail(c->cmd, "'mode' given twice");
@@ -640,9 +660,11 @@ static const char usage_version[] =
 	"Usage: nfovpn --version\n";
 static const char usage_inst_add[] =
 	"Usage: nfovpn instance add DEV port PORT [local ADDR]... [mode server|p2p]\n"
+	"                           [mark MARK] [bind-dev IFNAME]\n"
 	"Attach the fast path to tun device DEV for the OpenVPN UDP socket\n"
 	"on PORT (optionally bound to one IPv4 and/or one IPv6 ADDR).\n"
-	"Default mode: server.\n";
+	"Default mode: server.  mark and bind-dev: the socket's SO_MARK and\n"
+	"SO_BINDTODEVICE (OpenVPN's --mark and --bind-dev).\n";
 static const char usage_inst_del[] =
 	"Usage: nfovpn instance del DEV\n";
 static const char usage_peer_opts[] =

@@ -64,6 +64,8 @@ struct nfo_inst_opts {
 	uint8_t mode;
 	uint16_t port;
 	struct nfo_addr local4, local6;
+	uint32_t mark;			/* 0 = none */
+	char bind_dev[IF_NAMESIZE];	/* "" = not bound */
 };
 
 struct nfo_cmd {

@@ -82,6 +82,8 @@ static const char *const inst_names[NF_OVPN_A_INST_MAX + 1] = {
 	[NF_OVPN_A_INST_LOCAL_IPV4] = "LOCAL_IPV4",
 	[NF_OVPN_A_INST_LOCAL_IPV6] = "LOCAL_IPV6",
 	[NF_OVPN_A_INST_LOCAL_PORT] = "LOCAL_PORT",
+	[NF_OVPN_A_INST_MARK] = "MARK",
+	[NF_OVPN_A_INST_BIND_IFINDEX] = "BIND_IFINDEX",
 	[NF_OVPN_A_INST_ID] = "ID",
 	[NF_OVPN_A_INST_PEER_COUNT] = "PEER_COUNT",
 	[NF_OVPN_A_INST_STATS] = "STATS",
@@ -95,6 +97,7 @@ static const char *const status_names[NF_OVPN_A_STATUS_MAX + 1] = {
 	[NF_OVPN_A_STATUS_PEERS] = "PEERS",
 	[NF_OVPN_A_STATUS_KEYS] = "KEYS",
 	[NF_OVPN_A_STATUS_VERSION] = "VERSION",
+	[NF_OVPN_A_STATUS_SCOPE] = "SCOPE",
 };
 static const struct attr_set status_set =
 	SET(status_names, NF_OVPN_A_STATUS_MAX, NULL);

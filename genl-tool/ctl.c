@@ -29,14 +29,30 @@ static int scope_index(const struct nfo_cmd *cmd, uint32_t *scope)
 	return 0;
 }
 
+static int bind_index(const struct nfo_cmd *cmd, uint32_t *bind)
+{
+	*bind = 0;
+	if (!cmd->inst.bind_dev[0])
+		return 0;
+	*bind = if_nametoindex(cmd->inst.bind_dev);
+	if (!*bind) {
+		fprintf(stderr, "nfovpn: bind-dev device \"%s\" does not exist\n",
+			cmd->inst.bind_dev);
+		return -1;
+	}
+	return 0;
+}
+
 static int build(const struct nfo_cmd *cmd, struct nl_msg *msg,
 		 uint32_t ifindex, const struct nfo_keyfile *kf)
 {
-	uint32_t scope;
+	uint32_t scope, bind;
 
 	switch (cmd->verb) {
 	case NFO_VERB_INST_ADD:
-		return nfo_msg_inst_new(msg, ifindex, &cmd->inst);
+		if (bind_index(cmd, &bind))
+			return -2;
+		return nfo_msg_inst_new(msg, ifindex, &cmd->inst, bind);
 	case NFO_VERB_INST_DEL:
 		return nfo_msg_ifindex(msg, ifindex);
 	case NFO_VERB_PEER_ADD:

@@ -324,6 +324,17 @@ static void human_inst(FILE *f, const struct nfo_inst *in)
 			fputc('\n', f);
 		}
 	}
+	if (in->mark) {
+		label(f, 2, "mark:");
+		fprintf(f, "0x%x\n", in->mark);
+	}
+	if (in->bind_ifindex) {
+		char name[IF_NAMESIZE];
+
+		label(f, 2, "bound to:");
+		fprintf(f, "%s\n", if_indextoname(in->bind_ifindex, name) ?
+			name : "?");
+	}
 	if (in->has_peer_count) {
 		label(f, 2, "peers:");
 		fprintf(f, "%u\n", in->peer_count);
@@ -471,6 +482,8 @@ static void json_inst(struct json *j, const struct nfo_inst *in)
 	json_addr(j, "local_ipv6", &in->local6);
 	json_opt_u64(j, "local_port", in->has_port, in->port);
 	json_opt_u64(j, "peer_count", in->has_peer_count, in->peer_count);
+	json_opt_u64(j, "mark", in->mark, in->mark);
+	json_opt_u64(j, "bind_ifindex", in->bind_ifindex, in->bind_ifindex);
 	json_stats(j, &in->stats);
 	json_arr_open(j, "peers");
 	for (i = 0; i < in->n_peers; i++)
@@ -562,6 +575,20 @@ void nfo_print_stats(FILE *f, const struct nfo_inst *insts, size_t n,
 	json_end(&j);
 }
 
+/* what the counts cover; a module older than the scope attribute always
+ * counted module-wide.  @human: the text form, else the JSON one.
+ */
+static const char *status_scope_name(const struct nfo_status *st, bool human)
+{
+	uint32_t scope = st->has_scope ? st->scope : NF_OVPN_STATUS_SCOPE_MODULE;
+
+	if (scope == NF_OVPN_STATUS_SCOPE_MODULE)
+		return human ? "module (every network namespace)" : "module";
+	if (scope == NF_OVPN_STATUS_SCOPE_NETNS)
+		return human ? "netns (this network namespace only)" : "netns";
+	return "unknown";
+}
+
 void nfo_print_status(FILE *f, const struct nfo_status *st, bool json)
 {
 	struct json j;
@@ -569,6 +596,7 @@ void nfo_print_status(FILE *f, const struct nfo_status *st, bool json)
 	if (!json) {
 		fprintf(f, "instances: %u\npeers:     %u\nkeys:      %u\n",
 			st->instances, st->peers, st->keys);
+		fprintf(f, "scope:     %s\n", status_scope_name(st, true));
 		if (st->version[0])
 			fprintf(f, "version:   %s\n", st->version);
 		return;
@@ -578,6 +606,7 @@ void nfo_print_status(FILE *f, const struct nfo_status *st, bool json)
 	json_opt_u64(&j, "instances", st->has_instances, st->instances);
 	json_opt_u64(&j, "peers", st->has_peers, st->peers);
 	json_opt_u64(&j, "keys", st->has_keys, st->keys);
+	json_str(&j, "scope", status_scope_name(st, false));
 	json_str(&j, "version", st->version[0] ? st->version : NULL);
 	json_obj_close(&j);
 	json_end(&j);

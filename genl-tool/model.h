@@ -79,14 +79,16 @@ struct nfo_inst {
 	uint16_t port;			/* host order */
 	uint32_t id;
 	uint32_t peer_count;
+	uint32_t mark, bind_ifindex;	/* 0 = none */
 	struct nfo_stats stats;
 	struct nfo_peer *peers;		/* malloc'd, see nfo_inst_free() */
 	size_t n_peers;
 };
 
 struct nfo_status {
-	bool has_instances, has_peers, has_keys;
+	bool has_instances, has_peers, has_keys, has_scope;
 	uint32_t instances, peers, keys;
+	uint32_t scope;			/* enum nf_ovpn_status_scope */
 	char version[64];
 };
 

@@ -32,7 +32,7 @@ int nfo_msg_ifindex(struct nl_msg *m, uint32_t ifindex)
 }
 
 int nfo_msg_inst_new(struct nl_msg *m, uint32_t ifindex,
-		     const struct nfo_inst_opts *o)
+		     const struct nfo_inst_opts *o, uint32_t bind_ifindex)
 {
 	struct nlattr *nest;
 
@@ -46,6 +46,9 @@ int nfo_msg_inst_new(struct nl_msg *m, uint32_t ifindex,
 	    put_addr(m, NF_OVPN_A_INST_LOCAL_IPV4, NF_OVPN_A_INST_LOCAL_IPV6,
 		     &o->local6) ||
 	    put_be16(m, NF_OVPN_A_INST_LOCAL_PORT, o->port) ||
+	    (o->mark && nla_put_u32(m, NF_OVPN_A_INST_MARK, o->mark)) ||
+	    (bind_ifindex &&
+	     nla_put_u32(m, NF_OVPN_A_INST_BIND_IFINDEX, bind_ifindex)) ||
 	    /* the CLI exits right away: the instance must outlive its socket */
 	    nla_put_flag(m, NF_OVPN_A_INST_PERSIST))
 		return -1;

@@ -17,8 +17,9 @@
 #define NFO_MSG_SIZE 65536
 
 int nfo_msg_ifindex(struct nl_msg *m, uint32_t ifindex);
+/* @bind_ifindex: the device of o->bind_dev, 0 if none */
 int nfo_msg_inst_new(struct nl_msg *m, uint32_t ifindex,
-		     const struct nfo_inst_opts *o);
+		     const struct nfo_inst_opts *o, uint32_t bind_ifindex);
 /* PEER nest with ID; o == NULL for peer del / peer get */
 int nfo_msg_peer(struct nl_msg *m, uint32_t ifindex, uint32_t peer_id,
 		 const struct nfo_peer_opts *o, uint32_t scope_id);

@@ -260,6 +260,12 @@ int nfo_parse_inst(const struct nlattr *nest, struct nfo_inst *in)
 			err = get_u32(a, &in->peer_count);
 			in->has_peer_count = true;
 			break;
+		case NF_OVPN_A_INST_MARK:
+			err = get_u32(a, &in->mark);
+			break;
+		case NF_OVPN_A_INST_BIND_IFINDEX:
+			err = get_u32(a, &in->bind_ifindex);
+			break;
 		case NF_OVPN_A_INST_STATS:
 			err = nfo_parse_stats(a, &in->stats);
 			break;
@@ -383,6 +389,10 @@ int nfo_parse_status_msg(const struct nlmsghdr *nlh, struct nfo_status *st)
 			case NF_OVPN_A_STATUS_VERSION:
 				err = get_str(b, st->version,
 					      sizeof(st->version));
+				break;
+			case NF_OVPN_A_STATUS_SCOPE:
+				err = get_u32(b, &st->scope);
+				st->has_scope = true;
 				break;
 			}
 			if (err)

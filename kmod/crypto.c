@@ -189,13 +189,18 @@ void nf_ovpn_key_put(struct nf_ovpn_key *key)
  * @tx_next: next packet-id to send (0 if the key is used up)
  * @rx_top: highest packet-id accepted
  * @bitmap: replay window, uapi NF_OVPN_A_KEYCONF_RX_WINDOW layout
+ * @close: the key leaves the kernel: from now on no packet is accepted
+ *	with it, so the window exported is the last word (a decryption still
+ *	in flight is dropped on completion)
  */
 void nf_ovpn_key_export(struct nf_ovpn_key *key, u32 *tx_next, u32 *rx_top,
-			u8 bitmap[NF_OVPN_REPLAY_BYTES])
+			u8 bitmap[NF_OVPN_REPLAY_BYTES], bool close)
 {
 	*tx_next = nf_ovpn_pktid_tx_peek(&key->tx);
 	spin_lock_bh(&key->rx_lock);
 	*rx_top = nf_ovpn_replay_export(&key->rx, bitmap);
+	if (close)
+		key->rx_closed = true;
 	spin_unlock_bh(&key->rx_lock);
 }
 

@@ -58,6 +58,36 @@ struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex(struct nf_ovpn_net *on,
 }
 
 /* instances of one netns */
+/**
+ * nf_ovpn_net_count - what one netns has installed
+ * @on: the netns' state
+ * @c: filled with its instances, their peers and the keys in their slots
+ *
+ * Walks the tables under nf_ovpn_net.lock (a control-plane query, not a
+ * fast path); unlike the module-wide counters it sees only what is
+ * installed, not objects whose release is still pending.
+ */
+void nf_ovpn_net_count(struct nf_ovpn_net *on, struct nf_ovpn_counts *c)
+{
+	struct nf_ovpn_inst *inst;
+	struct nf_ovpn_peer *peer;
+	unsigned long id;
+	unsigned int slot;
+
+	memset(c, 0, sizeof(*c));
+	mutex_lock(&on->lock);
+	list_for_each_entry(inst, &on->instances, node) {
+		c->instances++;
+		xa_for_each(&inst->peers, id, peer) {
+			c->peers++;
+			for (slot = 0; slot < ARRAY_SIZE(peer->keys); slot++)
+				if (nf_ovpn_peer_key_slot(peer, slot))
+					c->keys++;
+		}
+	}
+	mutex_unlock(&on->lock);
+}
+
 static unsigned int inst_count(struct nf_ovpn_net *on)
 {
 	struct nf_ovpn_inst *inst;
@@ -69,17 +99,56 @@ static unsigned int inst_count(struct nf_ovpn_net *on)
 	return n;
 }
 
+/*
+ * Which destination addresses of one family an instance takes, as the
+ * OpenVPN socket it stands for would: an explicit address, the family's
+ * "any" address (0.0.0.0, ::), or no address at all for either family
+ * (any); bound to the other family only: none.
+ */
+enum bind_scope { BIND_NONE, BIND_ONE, BIND_ANY };
+
+static enum bind_scope bind_scope4(bool has_ip4, __be32 ip4, bool has_ip6)
+{
+	if (has_ip4)
+		return ip4 ? BIND_ONE : BIND_ANY;
+	return has_ip6 ? BIND_NONE : BIND_ANY;
+}
+
+static enum bind_scope bind_scope6(bool has_ip6, const struct in6_addr *ip6,
+				   bool has_ip4)
+{
+	if (has_ip6)
+		return ipv6_addr_any(ip6) ? BIND_ANY : BIND_ONE;
+	return has_ip4 ? BIND_NONE : BIND_ANY;
+}
+
+static bool bind_overlap(enum bind_scope a, enum bind_scope b, bool same)
+{
+	if (a == BIND_NONE || b == BIND_NONE)
+		return false;
+	return a == BIND_ANY || b == BIND_ANY || same;
+}
+
+/* two instances on one port must not both take a packet */
 static bool inst_sock_clash(struct nf_ovpn_net *on,
 			    const struct nf_ovpn_inst_config *cfg)
 {
+	enum bind_scope c4 = bind_scope4(cfg->has_ip4, cfg->local_ip4,
+					 cfg->has_ip6);
+	enum bind_scope c6 = bind_scope6(cfg->has_ip6, &cfg->local_ip6,
+					 cfg->has_ip4);
 	struct nf_ovpn_inst *inst;
 
 	list_for_each_entry(inst, &on->instances, node) {
 		if (inst->local_port != cfg->local_port)
 			continue;
-		/* same port: only disjoint explicit addresses may share it */
-		if (!inst->has_ip4 || !cfg->has_ip4 ||
-		    inst->local_ip4 == cfg->local_ip4)
+		if (bind_overlap(bind_scope4(inst->has_ip4, inst->local_ip4,
+					     inst->has_ip6), c4,
+				 inst->local_ip4 == cfg->local_ip4) ||
+		    bind_overlap(bind_scope6(inst->has_ip6, &inst->local_ip6,
+					     inst->has_ip4), c6,
+				 ipv6_addr_equal(&inst->local_ip6,
+						 &cfg->local_ip6)))
 			return true;
 	}
 	return false;
@@ -129,6 +198,8 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 	inst->has_ip6 = cfg->has_ip6;
 	inst->local_ip6 = cfg->local_ip6;
 	inst->local_port = cfg->local_port;
+	inst->mark = cfg->mark;
+	inst->bind_ifindex = cfg->bind_ifindex;
 	xa_init_flags(&inst->peers, XA_FLAGS_LOCK_BH);
 	spin_lock_init(&inst->vpn_lock);
 	spin_lock_init(&inst->remote_lock);
@@ -236,28 +307,43 @@ void nf_ovpn_inst_release_portid(struct net *net, u32 portid)
 static bool inst_matches_sock(const struct nf_ovpn_inst *inst, u8 family,
 			      const void *daddr)
 {
-	if (family == AF_INET) {
-		const __be32 *a = daddr;
+	enum bind_scope scope;
 
-		if (inst->has_ip4)
-			return inst->local_ip4 == *a;
-		/* bound to IPv6 only: a v4 packet is not for this socket */
-		return !inst->has_ip6;
+	if (family == AF_INET) {
+		scope = bind_scope4(inst->has_ip4, inst->local_ip4,
+				    inst->has_ip6);
+		return scope == BIND_ANY ||
+		       (scope == BIND_ONE &&
+			inst->local_ip4 == *(const __be32 *)daddr);
 	}
-	if (inst->has_ip6)
-		return ipv6_addr_equal(&inst->local_ip6, daddr);
-	return !inst->has_ip4;
+	scope = bind_scope6(inst->has_ip6, &inst->local_ip6, inst->has_ip4);
+	return scope == BIND_ANY ||
+	       (scope == BIND_ONE && ipv6_addr_equal(&inst->local_ip6, daddr));
 }
 
-struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net, u8 family,
-					      const void *daddr, __be16 dport)
+/* a socket bound to a device hears only what arrives on it (a VRF
+ * device: on any of its ports)
+ */
+static bool inst_hears_dev(const struct nf_ovpn_inst *inst,
+			   const struct net_device *in)
+{
+	return !inst->bind_ifindex ||
+	       (in && (in->ifindex == inst->bind_ifindex ||
+		       l3mdev_master_ifindex_rcu(in) == inst->bind_ifindex));
+}
+
+struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net,
+					      const struct net_device *in,
+					      u8 family, const void *daddr,
+					      __be16 dport)
 {
 	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
 	struct nf_ovpn_inst *inst;
 
 	list_for_each_entry_rcu(inst, &on->instances, node)
 		if (inst->local_port == dport &&
-		    inst_matches_sock(inst, family, daddr))
+		    inst_matches_sock(inst, family, daddr) &&
+		    inst_hears_dev(inst, in))
 			return inst;
 	return NULL;
 }
@@ -311,6 +397,45 @@ int nf_ovpn_inst_route_lookup_rcu(struct nf_ovpn_inst *inst, u8 family,
 		if (r->family == family && prefix_match(r, addr))
 			return r->peer_id;
 	return -ENOENT;
+}
+
+/**
+ * nf_ovpn_inst_route_owner - who already has the very route @want
+ * @inst: the instance
+ * @want: family, prefix and length to look for (in no table)
+ *
+ * Caller holds nf_ovpn_net.lock (which every table change also holds).
+ * Return: the peer-id of the route's owner, or -ENOENT.
+ */
+int nf_ovpn_inst_route_owner(struct nf_ovpn_inst *inst,
+			     const struct nf_ovpn_route *want)
+{
+	struct nf_ovpn_route *r;
+	int owner = -ENOENT;
+
+	lockdep_assert_held(&inst->on->lock);
+	rcu_read_lock();
+	if (route_is_host(want)) {
+		hlist_for_each_entry_rcu(r, &inst->vpn_hash[route_hash(want->family,
+								       &want->addr)],
+					 hnode)
+			if (r->family == want->family && route_is_host(r) &&
+			    r->prefixlen == want->prefixlen &&
+			    prefix_match(r, &want->addr)) {
+				owner = r->peer_id;
+				break;
+			}
+	} else {
+		list_for_each_entry_rcu(r, &inst->iroutes, lnode)
+			if (r->family == want->family &&
+			    r->prefixlen == want->prefixlen &&
+			    prefix_match(r, &want->addr)) {
+				owner = r->peer_id;
+				break;
+			}
+	}
+	rcu_read_unlock();
+	return owner;
 }
 
 /* under nf_ovpn_net.lock; @r is owned by the table afterwards */

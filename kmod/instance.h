@@ -49,6 +49,12 @@ struct nf_ovpn_inst {
 	struct in6_addr local_ip6;	/* :: = any */
 	bool has_ip4, has_ip6;
 	__be16 local_port;
+	/* the OpenVPN socket's SO_MARK and SO_BINDTODEVICE (0 = none): what
+	 * the kernel sends carries and is routed by them, RX takes only
+	 * packets that arrived on the bound device (or in its VRF)
+	 */
+	u32 mark;
+	int bind_ifindex;
 
 	/* peer-id -> peer; writes under nf_ovpn_net.lock (xa_lock inside),
 	 * reads under RCU
@@ -101,6 +107,8 @@ struct nf_ovpn_inst_config {
 	__be32 local_ip4;
 	struct in6_addr local_ip6;
 	__be16 local_port;
+	u32 mark;
+	int bind_ifindex;
 	u32 portid;
 };
 
@@ -109,6 +117,13 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 				      struct netlink_ext_ack *extack);
 void nf_ovpn_inst_remove(struct nf_ovpn_inst *inst, u8 reason);
 void nf_ovpn_inst_flush(struct nf_ovpn_net *on, u8 reason);
+
+/* STATUS_GET for one netns */
+struct nf_ovpn_counts {
+	u32 instances, peers, keys;
+};
+
+void nf_ovpn_net_count(struct nf_ovpn_net *on, struct nf_ovpn_counts *c);
 void nf_ovpn_inst_release_portid(struct net *net, u32 portid);
 
 /* control plane lookups: caller holds nf_ovpn_net.lock */
@@ -116,8 +131,10 @@ struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex(struct nf_ovpn_net *on,
 					     int ifindex);
 
 /* datapath lookups: caller holds rcu_read_lock(); no reference taken */
-struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net, u8 family,
-					      const void *daddr, __be16 dport);
+struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net,
+					      const struct net_device *in,
+					      u8 family, const void *daddr,
+					      __be16 dport);
 struct nf_ovpn_inst *nf_ovpn_inst_by_dev_rcu(const struct net_device *dev);
 
 /* peer-id of the peer owning @addr (longest prefix), or -ENOENT */
@@ -125,6 +142,8 @@ int nf_ovpn_inst_route_lookup_rcu(struct nf_ovpn_inst *inst, u8 family,
 				  const void *addr);
 
 /* address table writers: caller holds nf_ovpn_net.lock */
+int nf_ovpn_inst_route_owner(struct nf_ovpn_inst *inst,
+			     const struct nf_ovpn_route *want);
 void nf_ovpn_inst_route_add(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r);
 void nf_ovpn_inst_route_del(struct nf_ovpn_inst *inst, struct nf_ovpn_route *r);
 

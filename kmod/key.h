@@ -27,9 +27,14 @@ struct nf_ovpn_key {
 	u8 nonce_dec[NF_OVPN_NONCE_TAIL_LEN];
 	struct nf_ovpn_pktid_tx tx;	/* lock-free */
 	bool wrap_notified;		/* set once, any context */
-	/* protects rx (the replay window) */
+	/* protects rx (the replay window) and rx_closed */
 	spinlock_t rx_lock;
 	struct nf_ovpn_replay rx;
+	/* the window went to userspace with the key: a decryption that
+	 * completes afterwards (async crypto holds the key) must not be
+	 * accepted, userspace's window does not know it
+	 */
+	bool rx_closed;
 };
 
 /* key material as it came from netlink; wiped by the caller after use */
@@ -59,9 +64,11 @@ static inline bool __must_check nf_ovpn_key_hold(struct nf_ovpn_key *key)
 	return refcount_inc_not_zero(&key->refcnt);
 }
 
-/* hand-back state: next TX packet-id, highest RX packet-id and bitmap */
+/* hand-back state: next TX packet-id, highest RX packet-id and bitmap;
+ * @close for a key leaving the kernel (its RX window is final)
+ */
 void nf_ovpn_key_export(struct nf_ovpn_key *key, u32 *tx_next, u32 *rx_top,
-			u8 bitmap[NF_OVPN_REPLAY_BYTES]);
+			u8 bitmap[NF_OVPN_REPLAY_BYTES], bool close);
 
 /* module-wide live key count (crypto.c) */
 extern atomic_t nf_ovpn_nr_keys;

@@ -137,6 +137,12 @@ err_destroy_wq:
 	return err;
 }
 
+static bool nf_ovpn_objects_left(void)
+{
+	return atomic_read(&nf_ovpn_nr_instances) ||
+	       atomic_read(&nf_ovpn_nr_peers) || atomic_read(&nf_ovpn_nr_keys);
+}
+
 static void __exit nf_ovpn_exit(void)
 {
 	int i;
@@ -153,18 +159,22 @@ static void __exit nf_ovpn_exit(void)
 	 */
 	destroy_workqueue(nf_ovpn_wq);
 	/* every packet in async crypto holds a key reference: wait for those
-	 * completions (bounded; a leak is reported below)
+	 * completions (bounded; a leak is reported below).  RCU callbacks
+	 * chain (a peer's frees the last instance reference, which queues the
+	 * instance's), and one rcu_barrier() waits for one level only: go on
+	 * until every object is gone, then once more for the callback that
+	 * freed the last one to return.
 	 */
-	for (i = 0; i < 250 && atomic_read(&nf_ovpn_nr_keys); i++) {
+	for (i = 0; i < 250 && nf_ovpn_objects_left(); i++) {
 		rcu_barrier();
-		msleep(20);
+		if (nf_ovpn_objects_left())
+			msleep(20);
 	}
 	rcu_barrier();
 	/* every object is gone by now; anything left is a leak (the tests
 	 * fail on this WARN)
 	 */
-	WARN(atomic_read(&nf_ovpn_nr_instances) || atomic_read(&nf_ovpn_nr_peers) ||
-	     atomic_read(&nf_ovpn_nr_keys),
+	WARN(nf_ovpn_objects_left(),
 	     "nf_ovpn: leaked %d instances, %d peers, %d keys\n",
 	     atomic_read(&nf_ovpn_nr_instances), atomic_read(&nf_ovpn_nr_peers),
 	     atomic_read(&nf_ovpn_nr_keys));

@@ -47,6 +47,8 @@ static const struct nla_policy inst_policy[NF_OVPN_A_INST_MAX + 1] = {
 	[NF_OVPN_A_INST_LOCAL_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[NF_OVPN_A_INST_LOCAL_PORT] = { .type = NLA_BE16 },
 	[NF_OVPN_A_INST_PERSIST] = { .type = NLA_FLAG },
+	[NF_OVPN_A_INST_MARK] = { .type = NLA_U32 },
+	[NF_OVPN_A_INST_BIND_IFINDEX] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy iroute_policy[NF_OVPN_A_IROUTE_MAX + 1] = {
@@ -191,15 +193,22 @@ err:
 	return -EMSGSIZE;
 }
 
-/* key slot summary; @handback adds the replay bitmap (never key material) */
+/* what put_keyconf() tells of a key (never its material) */
+enum keyconf_detail {
+	KEYCONF_SUMMARY,	/* dumps: ids and packet-ids */
+	KEYCONF_WINDOW,		/* KEY_GET: and the replay bitmap */
+	KEYCONF_FINAL,		/* the key left the kernel: its last state */
+};
+
 static int put_keyconf(struct sk_buff *skb, int type, u32 peer_id,
-		       unsigned int slot, struct nf_ovpn_key *key, bool handback)
+		       unsigned int slot, struct nf_ovpn_key *key,
+		       enum keyconf_detail detail)
 {
 	u8 bitmap[NF_OVPN_REPLAY_BYTES];
 	struct nlattr *nest;
 	u32 tx, rx;
 
-	nf_ovpn_key_export(key, &tx, &rx, bitmap);
+	nf_ovpn_key_export(key, &tx, &rx, bitmap, detail == KEYCONF_FINAL);
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
@@ -210,7 +219,7 @@ static int put_keyconf(struct sk_buff *skb, int type, u32 peer_id,
 	    nla_put_u32(skb, NF_OVPN_A_KEYCONF_TX_PKTID, tx) ||
 	    nla_put_u32(skb, NF_OVPN_A_KEYCONF_RX_PKTID, rx))
 		goto err;
-	if (handback &&
+	if (detail != KEYCONF_SUMMARY &&
 	    nla_put(skb, NF_OVPN_A_KEYCONF_RX_WINDOW, sizeof(bitmap), bitmap))
 		goto err;
 	nla_nest_end(skb, nest);
@@ -302,7 +311,7 @@ static int put_peer(struct sk_buff *skb, struct nf_ovpn_peer *peer)
 	for (slot = 0; slot < ARRAY_SIZE(peer->keys); slot++) {
 		key = nf_ovpn_peer_key_slot(peer, slot);
 		if (key && put_keyconf(skb, NF_OVPN_A_PEER_KEYCONF, peer->id,
-				       slot, key, false))
+				       slot, key, KEYCONF_SUMMARY))
 			goto err;
 	}
 	nla_nest_end(skb, nest);
@@ -310,6 +319,16 @@ static int put_peer(struct sk_buff *skb, struct nf_ovpn_peer *peer)
 err:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+static bool ifindex_exists(struct net *net, int ifindex)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = dev_get_by_index_rcu(net, ifindex);
+	rcu_read_unlock();
+	return found;
 }
 
 static int put_inst(struct sk_buff *skb, struct nf_ovpn_inst *inst)
@@ -331,6 +350,9 @@ static int put_inst(struct sk_buff *skb, struct nf_ovpn_inst *inst)
 	    nla_put_u32(skb, NF_OVPN_A_INST_ID, inst->id) ||
 	    nla_put_u32(skb, NF_OVPN_A_INST_PEER_COUNT, inst->npeers) ||
 	    (!inst->portid && nla_put_flag(skb, NF_OVPN_A_INST_PERSIST)) ||
+	    (inst->mark && nla_put_u32(skb, NF_OVPN_A_INST_MARK, inst->mark)) ||
+	    (inst->bind_ifindex &&
+	     nla_put_u32(skb, NF_OVPN_A_INST_BIND_IFINDEX, inst->bind_ifindex)) ||
 	    put_stats(skb, NF_OVPN_A_INST_STATS, inst->stats)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -373,6 +395,19 @@ static int nl_inst_new(struct sk_buff *skb, struct genl_info *info)
 	if (tb[NF_OVPN_A_INST_LOCAL_IPV6]) {
 		cfg.has_ip6 = true;
 		cfg.local_ip6 = nla_get_in6_addr(tb[NF_OVPN_A_INST_LOCAL_IPV6]);
+	}
+	if (tb[NF_OVPN_A_INST_MARK])
+		cfg.mark = nla_get_u32(tb[NF_OVPN_A_INST_MARK]);
+	if (tb[NF_OVPN_A_INST_BIND_IFINDEX]) {
+		cfg.bind_ifindex = nla_get_u32(tb[NF_OVPN_A_INST_BIND_IFINDEX]);
+		if (cfg.bind_ifindex < 0 ||
+		    (cfg.bind_ifindex &&
+		     !ifindex_exists(genl_info_net(info), cfg.bind_ifindex))) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NF_OVPN_A_INST_BIND_IFINDEX],
+					    "no such device to bind to");
+			return -ENODEV;
+		}
 	}
 	/* owned by the requesting socket unless asked to persist */
 	if (!nla_get_flag(tb[NF_OVPN_A_INST_PERSIST]))
@@ -652,6 +687,17 @@ static int nl_peer_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * Room for the largest peer message: everything but the iroutes fits in
+ * NLMSG_GOODSIZE, and each of at most NF_OVPN_MAX_IROUTES iroutes takes a
+ * nest, an IPv6 address and a prefix length.  A peer never spans two
+ * messages, so a dump must be able to put one peer into an empty skb.
+ */
+#define NF_OVPN_PEER_MSG_SIZE \
+	(NLMSG_GOODSIZE + NF_OVPN_MAX_IROUTES * \
+	 (nla_total_size(0) + nla_total_size(sizeof(struct in6_addr)) + \
+	  nla_total_size(sizeof(u8))))
+
 static int nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nf_ovpn_net *on = info_pernet(info);
@@ -665,7 +711,7 @@ static int nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 	err = info_nest(info, NF_OVPN_A_PEER, tb, NF_OVPN_A_PEER_MAX, peer_policy);
 	if (err)
 		return err;
-	msg = reply_new(info, NF_OVPN_CMD_PEER_GET, &hdr, NLMSG_GOODSIZE);
+	msg = reply_new(info, NF_OVPN_CMD_PEER_GET, &hdr, NF_OVPN_PEER_MSG_SIZE);
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&on->lock);
@@ -683,6 +729,12 @@ static int nl_peer_get(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
+}
+
+static int nl_peer_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = NF_OVPN_PEER_MSG_SIZE;
+	return 0;
 }
 
 /*
@@ -913,7 +965,8 @@ static int nl_key_get_del(struct sk_buff *skb, struct genl_info *info)
 		synchronize_net();
 	}
 	err = nla_put_u32(msg, NF_OVPN_A_IFINDEX, inst->ifindex) ?:
-	      put_keyconf(msg, NF_OVPN_A_KEYCONF, peer->id, slot, key, true);
+	      put_keyconf(msg, NF_OVPN_A_KEYCONF, peer->id, slot, key,
+			  del ? KEYCONF_FINAL : KEYCONF_WINDOW);
 	if (del)
 		nf_ovpn_key_put(key);
 	mutex_unlock(&on->lock);
@@ -931,24 +984,46 @@ err_free:
 
 /* ---- status ---- */
 
+/*
+ * The module-wide counters tell about every netns, so only the host's own
+ * administrator (CAP_NET_ADMIN in the initial user namespace, asking from
+ * the initial netns) gets them; anyone else, root of a container included,
+ * gets the counts of the netns they ask from.
+ */
+static bool status_module_wide(struct sk_buff *skb, struct genl_info *info)
+{
+	return net_eq(genl_info_net(info), &init_net) &&
+	       netlink_capable(skb, CAP_NET_ADMIN);
+}
+
 static int nl_status_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nf_ovpn_counts c;
 	struct nlattr *nest;
 	struct sk_buff *msg;
+	u32 scope;
 	void *hdr;
+
+	if (status_module_wide(skb, info)) {
+		scope = NF_OVPN_STATUS_SCOPE_MODULE;
+		c.instances = atomic_read(&nf_ovpn_nr_instances);
+		c.peers = atomic_read(&nf_ovpn_nr_peers);
+		c.keys = atomic_read(&nf_ovpn_nr_keys);
+	} else {
+		scope = NF_OVPN_STATUS_SCOPE_NETNS;
+		nf_ovpn_net_count(nf_ovpn_pernet(genl_info_net(info)), &c);
+	}
 
 	msg = reply_new(info, NF_OVPN_CMD_STATUS_GET, &hdr, NLMSG_DEFAULT_SIZE);
 	if (!msg)
 		return -ENOMEM;
 	nest = nla_nest_start(msg, NF_OVPN_A_STATUS);
 	if (!nest ||
-	    nla_put_u32(msg, NF_OVPN_A_STATUS_INSTANCES,
-			atomic_read(&nf_ovpn_nr_instances)) ||
-	    nla_put_u32(msg, NF_OVPN_A_STATUS_PEERS,
-			atomic_read(&nf_ovpn_nr_peers)) ||
-	    nla_put_u32(msg, NF_OVPN_A_STATUS_KEYS,
-			atomic_read(&nf_ovpn_nr_keys)) ||
-	    nla_put_string(msg, NF_OVPN_A_STATUS_VERSION, NF_OVPN_VERSION))
+	    nla_put_u32(msg, NF_OVPN_A_STATUS_INSTANCES, c.instances) ||
+	    nla_put_u32(msg, NF_OVPN_A_STATUS_PEERS, c.peers) ||
+	    nla_put_u32(msg, NF_OVPN_A_STATUS_KEYS, c.keys) ||
+	    nla_put_string(msg, NF_OVPN_A_STATUS_VERSION, NF_OVPN_VERSION) ||
+	    nla_put_u32(msg, NF_OVPN_A_STATUS_SCOPE, scope))
 		goto err;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -996,7 +1071,7 @@ static int fill_peer_gone(struct sk_buff *msg, struct nf_ovpn_peer *peer,
 	for (slot = 0; slot < 2; slot++)
 		if (keys[slot] &&
 		    put_keyconf(msg, NF_OVPN_A_PEER_KEYCONF, peer->id, slot,
-				keys[slot], true))
+				keys[slot], KEYCONF_FINAL))
 			return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -1103,7 +1178,8 @@ static const struct genl_ops nf_ovpn_ops[] = {
 	{ .cmd = NF_OVPN_CMD_PEER_SET, .doit = nl_peer_new_set,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NF_OVPN_CMD_PEER_GET, .doit = nl_peer_get,
-	  .dumpit = nl_peer_dump, .flags = GENL_UNS_ADMIN_PERM },
+	  .start = nl_peer_dump_start, .dumpit = nl_peer_dump,
+	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NF_OVPN_CMD_PEER_DEL, .doit = nl_peer_del,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NF_OVPN_CMD_KEY_NEW, .doit = nl_key_new,

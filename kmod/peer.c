@@ -63,8 +63,9 @@ struct nf_ovpn_peer *nf_ovpn_peer_p2p_rcu(struct nf_ovpn_inst *inst)
 
 /* ---- routes (VPN addresses + iroutes) ---- */
 
-static int peer_route_add(struct nf_ovpn_peer *peer, u8 family,
-			  const void *addr, u8 prefixlen)
+/* a route of @peer, in no table yet (on @list) */
+static int route_prepare(struct nf_ovpn_peer *peer, struct list_head *list,
+			 u8 family, const void *addr, u8 prefixlen)
 {
 	struct nf_ovpn_route *r;
 
@@ -78,9 +79,18 @@ static int peer_route_add(struct nf_ovpn_peer *peer, u8 family,
 		r->addr.ip4 = *(const __be32 *)addr;
 	else
 		r->addr.ip6 = *(const struct in6_addr *)addr;
-	list_add_tail(&r->peer_node, &peer->routes);
-	nf_ovpn_inst_route_add(peer->inst, r);
+	list_add_tail(&r->peer_node, list);
 	return 0;
+}
+
+static void routes_free(struct list_head *list)
+{
+	struct nf_ovpn_route *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, list, peer_node) {
+		list_del(&r->peer_node);
+		kfree(r);
+	}
 }
 
 /* @r is one of the peer's VPN addresses (not an iroute) */
@@ -94,55 +104,111 @@ bool nf_ovpn_peer_route_is_vpn(const struct nf_ovpn_peer *peer,
 	       ipv6_addr_equal(&r->addr.ip6, &peer->vpn6);
 }
 
-/* drop the routes of @peer: all, or only the iroutes (keep_vpn) */
-static void peer_routes_flush(struct nf_ovpn_peer *peer, bool keep_vpn)
+/* drop every route of @peer */
+static void peer_routes_flush(struct nf_ovpn_peer *peer)
 {
 	struct nf_ovpn_route *r, *tmp;
 
 	list_for_each_entry_safe(r, tmp, &peer->routes, peer_node) {
-		if (keep_vpn && nf_ovpn_peer_route_is_vpn(peer, r))
-			continue;
 		list_del(&r->peer_node);
 		nf_ovpn_inst_route_del(peer->inst, r);
 	}
 }
 
-static int peer_routes_set(struct nf_ovpn_peer *peer,
-			   const struct nf_ovpn_peer_config *cfg)
+/* what a config makes of the peer's routes: all of them, built aside */
+struct peer_routes {
+	struct list_head list;
+	bool has_vpn4, has_vpn6;
+	__be32 vpn4;
+	struct in6_addr vpn6;
+};
+
+static bool routes_change(const struct nf_ovpn_peer_config *cfg)
 {
+	return cfg->has_vpn4 || cfg->has_vpn6 || cfg->has_iroutes;
+}
+
+/*
+ * The complete route set @cfg gives @peer, allocated and checked before
+ * anything changes, so that a refused or failed PEER_NEW/PEER_SET leaves
+ * the peer as it was: the VPN addresses (given, or kept), then the
+ * iroutes (given ones replace all, else kept).  A route another peer of
+ * the instance has is refused: two owners would leave it to list order
+ * which client gets the traffic.
+ */
+static int peer_routes_prepare(struct nf_ovpn_peer *peer,
+			       const struct nf_ovpn_peer_config *cfg,
+			       struct peer_routes *pr,
+			       struct netlink_ext_ack *extack)
+{
+	struct nf_ovpn_route *r;
 	unsigned int i;
-	int err = 0;
+	int err = 0, owner;
 
-	if (cfg->has_vpn4 || cfg->has_vpn6) {
-		/* VPN addresses change: rebuild everything */
-		peer_routes_flush(peer, false);
-		if (cfg->has_vpn4) {
-			peer->has_vpn4 = true;
-			peer->vpn4 = cfg->vpn4;
-		}
-		if (cfg->has_vpn6) {
-			peer->has_vpn6 = true;
-			peer->vpn6 = cfg->vpn6;
-		}
-		if (peer->has_vpn4)
-			err = peer_route_add(peer, AF_INET, &peer->vpn4, 32);
-		if (!err && peer->has_vpn6)
-			err = peer_route_add(peer, AF_INET6, &peer->vpn6, 128);
-		if (err)
-			return err;
-		if (!cfg->has_iroutes)
-			return 0;
-	} else if (cfg->has_iroutes) {
-		peer_routes_flush(peer, true);
+	INIT_LIST_HEAD(&pr->list);
+	pr->has_vpn4 = cfg->has_vpn4 || peer->has_vpn4;
+	pr->vpn4 = cfg->has_vpn4 ? cfg->vpn4 : peer->vpn4;
+	pr->has_vpn6 = cfg->has_vpn6 || peer->has_vpn6;
+	pr->vpn6 = cfg->has_vpn6 ? cfg->vpn6 : peer->vpn6;
+
+	if (pr->has_vpn4)
+		err = route_prepare(peer, &pr->list, AF_INET, &pr->vpn4, 32);
+	if (!err && pr->has_vpn6)
+		err = route_prepare(peer, &pr->list, AF_INET6, &pr->vpn6, 128);
+	if (cfg->has_iroutes) {
+		for (i = 0; i < cfg->n_iroutes && !err; i++)
+			err = route_prepare(peer, &pr->list, cfg->iroutes[i].family,
+					    &cfg->iroutes[i].addr,
+					    cfg->iroutes[i].prefixlen);
 	} else {
-		return 0;
+		list_for_each_entry(r, &peer->routes, peer_node) {
+			if (err)
+				break;
+			if (!nf_ovpn_peer_route_is_vpn(peer, r))
+				err = route_prepare(peer, &pr->list, r->family,
+						    &r->addr, r->prefixlen);
+		}
 	}
-	for (i = 0; i < cfg->n_iroutes && !err; i++) {
-		const struct nf_ovpn_route *ir = &cfg->iroutes[i];
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the peer's routes");
+		goto err_free;
+	}
+	list_for_each_entry(r, &pr->list, peer_node) {
+		owner = nf_ovpn_inst_route_owner(peer->inst, r);
+		if (owner >= 0 && owner != (int)peer->id) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "VPN address or iroute already belongs to another peer");
+			err = -EEXIST;
+			goto err_free;
+		}
+	}
+	return 0;
 
-		err = peer_route_add(peer, ir->family, &ir->addr, ir->prefixlen);
-	}
+err_free:
+	routes_free(&pr->list);
 	return err;
+}
+
+/* install what peer_routes_prepare() built; cannot fail */
+static void peer_routes_commit(struct nf_ovpn_peer *peer,
+			       struct peer_routes *pr)
+{
+	struct nf_ovpn_route *r, *tmp;
+
+	/* the new routes first, so no address is without its route
+	 * meanwhile (the old ones of the same peer are harmless doubles)
+	 */
+	list_for_each_entry(r, &pr->list, peer_node)
+		nf_ovpn_inst_route_add(peer->inst, r);
+	list_for_each_entry_safe(r, tmp, &peer->routes, peer_node) {
+		list_del(&r->peer_node);
+		nf_ovpn_inst_route_del(peer->inst, r);
+	}
+	list_splice_init(&pr->list, &peer->routes);
+	peer->has_vpn4 = pr->has_vpn4;
+	peer->vpn4 = pr->vpn4;
+	peer->has_vpn6 = pr->has_vpn6;
+	peer->vpn6 = pr->vpn6;
 }
 
 /* the peer owns @addr if one of its routes covers it */
@@ -266,8 +332,25 @@ struct nf_ovpn_peer *nf_ovpn_peer_by_remote_rcu(struct nf_ovpn_inst *inst,
 /* an authenticated packet arrived from @from: follow the peer if it moved,
  * unless another peer is there
  */
+/*
+ * Answer from the address the peer sent to, as OpenVPN does with
+ * --multihome and WireGuard always does: on a host with several addresses
+ * routing may pick another source, which a client without --float drops.
+ * Caller holds peer->lock.
+ */
+static void peer_learn_local(struct nf_ovpn_peer *peer,
+			     const struct nf_ovpn_endpoint *to)
+{
+	if (likely(nf_ovpn_endpoint_equal(&peer->local, to) &&
+		   peer->local.scope_id == to->scope_id))
+		return;
+	peer->local = *to;
+	dst_cache_reset(&peer->dst_cache);
+}
+
 bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
-			  const struct nf_ovpn_endpoint *from)
+			  const struct nf_ovpn_endpoint *from,
+			  const struct nf_ovpn_endpoint *to)
 {
 	struct nf_ovpn_inst *inst = peer->inst;
 	struct nf_ovpn_peer *other;
@@ -275,6 +358,8 @@ bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 
 	spin_lock_bh(&peer->lock);
 	same = nf_ovpn_endpoint_equal(&peer->remote, from);
+	if (same)
+		peer_learn_local(peer, to);
 	spin_unlock_bh(&peer->lock);
 	if (same) {
 		WRITE_ONCE(peer->last_rx, jiffies);
@@ -289,10 +374,21 @@ bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 	}
 	moved = remote_move(peer, from);
 	spin_unlock_bh(&inst->remote_lock);
+	spin_lock_bh(&peer->lock);
+	peer_learn_local(peer, to);
+	spin_unlock_bh(&peer->lock);
 	WRITE_ONCE(peer->last_rx, jiffies);
 	if (moved)
 		nf_ovpn_peer_schedule(peer, NF_OVPN_PEER_WORK_FLOAT);
 	return true;
+}
+
+void nf_ovpn_peer_forget_local(struct nf_ovpn_peer *peer)
+{
+	spin_lock_bh(&peer->lock);
+	memset(&peer->local, 0, sizeof(peer->local));
+	dst_cache_reset(&peer->dst_cache);
+	spin_unlock_bh(&peer->lock);
 }
 
 /* ---- deferred work and keepalive ---- */
@@ -401,6 +497,7 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 				      struct netlink_ext_ack *extack)
 {
 	struct nf_ovpn_peer *peer;
+	struct peer_routes pr;
 	int err;
 
 	lockdep_assert_held(&inst->on->lock);
@@ -437,22 +534,22 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 		err = -ENOMEM;
 		goto err_put;
 	}
+	if (xa_load(&inst->peers, peer->id)) {
+		NL_SET_ERR_MSG_MOD(extack, "peer-id already in use");
+		err = -EEXIST;
+		goto err_put;
+	}
+	err = peer_routes_prepare(peer, cfg, &pr, extack);
+	if (err)
+		goto err_put;
 	err = xa_insert_bh(&inst->peers, peer->id, peer, GFP_KERNEL_ACCOUNT);
 	if (err) {
-		if (err == -EBUSY) {
-			NL_SET_ERR_MSG_MOD(extack, "peer-id already in use");
-			err = -EEXIST;
-		}
+		routes_free(&pr.list);
 		goto err_put;
 	}
 	inst->npeers++;
 	peer_apply_endpoints(peer, cfg);
-	err = peer_routes_set(peer, cfg);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot install peer routes");
-		nf_ovpn_peer_remove(peer, NF_OVPN_DEL_USERSPACE);
-		return ERR_PTR(err);
-	}
+	peer_routes_commit(peer, &pr);
 	peer_apply_keepalive(peer, cfg);
 	return peer;
 
@@ -466,15 +563,19 @@ int nf_ovpn_peer_set(struct nf_ovpn_peer *peer,
 		     const struct nf_ovpn_peer_config *cfg,
 		     struct netlink_ext_ack *extack)
 {
+	struct peer_routes pr;
 	int err;
 
 	lockdep_assert_held(&peer->inst->on->lock);
-	peer_apply_endpoints(peer, cfg);
-	err = peer_routes_set(peer, cfg);
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot install peer routes");
-		return err;
+	/* all that can fail comes first: a refused PEER_SET changes nothing */
+	if (routes_change(cfg)) {
+		err = peer_routes_prepare(peer, cfg, &pr, extack);
+		if (err)
+			return err;
 	}
+	peer_apply_endpoints(peer, cfg);
+	if (routes_change(cfg))
+		peer_routes_commit(peer, &pr);
 	peer_apply_keepalive(peer, cfg);
 	return 0;
 }
@@ -501,7 +602,7 @@ static bool peer_unlink(struct nf_ovpn_peer *peer, u8 reason)
 	xa_erase_bh(&inst->peers, peer->id);
 	remote_unhash(peer);
 	inst->npeers--;
-	peer_routes_flush(peer, false);
+	peer_routes_flush(peer);
 	for (slot = 0; slot < ARRAY_SIZE(peer->gone_keys); slot++)
 		peer->gone_keys[slot] = nf_ovpn_peer_key_take(peer, slot);
 	return true;

@@ -148,12 +148,16 @@ void nf_ovpn_peer_put(struct nf_ovpn_peer *peer);
 /* defer @bit (NF_OVPN_PEER_WORK_*) to process context; any context */
 void nf_ovpn_peer_schedule(struct nf_ovpn_peer *peer, int bit);
 
-/* the RX path saw an authenticated packet from @from: float if it moved.
- * False when @from is another live peer's endpoint: the float is refused
- * (as OpenVPN refuses it) and the caller drops the packet.
+/* the RX path saw an authenticated packet from @from to local address
+ * @to: float if it moved, and answer from @to from now on.  False when
+ * @from is another live peer's endpoint: the float is refused (as OpenVPN
+ * refuses it) and the caller drops the packet.
  */
 bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
-			  const struct nf_ovpn_endpoint *from);
+			  const struct nf_ovpn_endpoint *from,
+			  const struct nf_ovpn_endpoint *to);
+/* the local address went away: routing picks one until the next RX */
+void nf_ovpn_peer_forget_local(struct nf_ovpn_peer *peer);
 
 /* the live peer whose remote endpoint is @ep, or NULL; no reference taken,
  * caller holds rcu_read_lock().  Any context.

@@ -89,6 +89,21 @@ static void outer_source(struct sk_buff *skb, unsigned int uh_off,
 	}
 }
 
+/* the local address the peer sent to (port left 0: the instance's) */
+static void outer_dest(struct sk_buff *skb, struct nf_ovpn_endpoint *to)
+{
+	memset(to, 0, sizeof(*to));
+	if (ip_hdr(skb)->version == 4) {
+		to->family = AF_INET;
+		to->addr.ip4 = ip_hdr(skb)->daddr;
+	} else {
+		to->family = AF_INET6;
+		to->addr.ip6 = ipv6_hdr(skb)->daddr;
+		to->scope_id = ipv6_iface_scope_id(&to->addr.ip6,
+						   skb->skb_iif);
+	}
+}
+
 /*
  * P_DATA_V1 in server mode carries no peer-id: the outer flow's conntrack
  * tag names the peer once it is known; until then, look the sender up in
@@ -222,7 +237,7 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 	struct nf_ovpn_peer *peer = cb->peer;
 	struct nf_ovpn_inst *inst = peer->inst;
 	struct nf_ovpn_key *key = cb->key;
-	struct nf_ovpn_endpoint from;
+	struct nf_ovpn_endpoint from, to;
 	unsigned int outer_len, len;
 	struct net_device *dev;
 	__be16 proto;
@@ -238,8 +253,13 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 		return NF_OVPN_A_STATS_DROP_NOMEM;
 
 	spin_lock_bh(&key->rx_lock);
-	err = nf_ovpn_replay_check_and_update(&key->rx, cb->pktid);
+	if (unlikely(key->rx_closed))
+		err = -ENOKEY;
+	else
+		err = nf_ovpn_replay_check_and_update(&key->rx, cb->pktid);
 	spin_unlock_bh(&key->rx_lock);
+	if (err == -ENOKEY)
+		return NF_OVPN_A_STATS_DROP_NO_KEY;
 	if (err)
 		return NF_OVPN_A_STATS_DROP_REPLAY;
 
@@ -247,7 +267,8 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 	 * but not onto another peer's address (OpenVPN refuses that too)
 	 */
 	outer_source(skb, cb->off - sizeof(struct udphdr), &from);
-	if (!nf_ovpn_peer_rx_from(peer, &from))
+	outer_dest(skb, &to);
+	if (!nf_ovpn_peer_rx_from(peer, &from, &to))
 		return NF_OVPN_A_STATS_DROP_FLOAT;
 
 	outer_len = skb->len - skb_network_offset(skb);
@@ -275,6 +296,12 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 	 */
 	skb_orphan(skb);
 	skb_scrub_packet(skb, true);
+	/* the outer flow's hash and RX queue would make every flow of the
+	 * client one flow to RPS, fq and the like: let them hash the inner
+	 * packet
+	 */
+	skb_clear_hash(skb);
+	skb_set_queue_mapping(skb, 0);
 	skb->dev = dev;
 	skb->protocol = proto;
 	skb->pkt_type = PACKET_HOST;
@@ -507,7 +534,8 @@ unsigned int nf_ovpn_rx_hook(void *priv, struct sk_buff *skb,
 		family = AF_INET6;
 		daddr = &ipv6_hdr(skb)->daddr;
 	}
-	inst = nf_ovpn_inst_by_sock_rcu(state->net, family, daddr, uh->dest);
+	inst = nf_ovpn_inst_by_sock_rcu(state->net, state->in, family, daddr,
+					uh->dest);
 	if (!inst)
 		return NF_ACCEPT;
 	return rx_inst(inst, skb, state, uh_off);

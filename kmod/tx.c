@@ -87,23 +87,42 @@ static DEFINE_PER_CPU(unsigned int, tx_nest);
 /* ------------------------------------------------------------------ */
 /* after encryption: route and send */
 
-static int tx_send4(struct nf_ovpn_inst *inst, struct nf_ovpn_peer *peer,
-		    struct sk_buff *skb, const struct nf_ovpn_endpoint *remote,
-		    const struct nf_ovpn_endpoint *local)
+static void tx_flow4(struct flowi4 *fl4, const struct nf_ovpn_inst *inst,
+		     const struct nf_ovpn_endpoint *remote, __be32 saddr)
 {
-	struct flowi4 fl4 = {
+	*fl4 = (struct flowi4) {
 		.daddr = remote->addr.ip4,
-		.saddr = local->family == AF_INET ? local->addr.ip4 :
-						    inst->local_ip4,
+		.saddr = saddr,
+		.flowi4_oif = inst->bind_ifindex,
+		.flowi4_mark = inst->mark,
 		.flowi4_proto = IPPROTO_UDP,
 		.fl4_sport = inst->local_port,
 		.fl4_dport = remote->port,
 	};
+}
+
+static int tx_send4(struct nf_ovpn_inst *inst, struct nf_ovpn_peer *peer,
+		    struct sk_buff *skb, const struct nf_ovpn_endpoint *remote,
+		    const struct nf_ovpn_endpoint *local)
+{
+	struct flowi4 fl4;
 	struct rtable *rt;
 
+	tx_flow4(&fl4, inst, remote, local->family == AF_INET ?
+		 local->addr.ip4 : inst->local_ip4);
 	rt = dst_cache_get_ip4(&peer->dst_cache, &fl4.saddr);
 	if (!rt) {
 		rt = ip_route_output_key(inst->net, &fl4);
+		if (IS_ERR(rt) && local->family == AF_INET &&
+		    local->addr.ip4 != inst->local_ip4) {
+			/* the address the peer sent to is gone: what the
+			 * instance is bound to (or routing) picks until the
+			 * peer's next packet shows where it sends now
+			 */
+			nf_ovpn_peer_forget_local(peer);
+			tx_flow4(&fl4, inst, remote, inst->local_ip4);
+			rt = ip_route_output_key(inst->net, &fl4);
+		}
 		if (IS_ERR(rt))
 			return -EHOSTUNREACH;
 		/* the outer packet must not go into the tunnel it carries */
@@ -136,7 +155,9 @@ static int tx_send6(struct nf_ovpn_inst *inst, struct nf_ovpn_peer *peer,
 		.saddr = local->family == AF_INET6 ? local->addr.ip6 :
 						     inst->local_ip6,
 		.flowi6_proto = IPPROTO_UDP,
-		.flowi6_oif = remote->scope_id,
+		/* a link-local remote names its link; else the bound device */
+		.flowi6_oif = remote->scope_id ?: inst->bind_ifindex,
+		.flowi6_mark = inst->mark,
 		.fl6_sport = inst->local_port,
 		.fl6_dport = remote->port,
 	};
@@ -144,6 +165,15 @@ static int tx_send6(struct nf_ovpn_inst *inst, struct nf_ovpn_peer *peer,
 
 	dst = dst_cache_get_ip6(&peer->dst_cache, &fl6.saddr);
 	if (!dst) {
+		/* IPv6 routing takes any source: check it is still ours (as
+		 * for IPv4 above, the address the peer sent to may be gone)
+		 */
+		if (local->family == AF_INET6 &&
+		    !ipv6_addr_equal(&fl6.saddr, &inst->local_ip6) &&
+		    !ipv6_chk_addr(inst->net, &fl6.saddr, NULL, 0)) {
+			nf_ovpn_peer_forget_local(peer);
+			fl6.saddr = inst->local_ip6;
+		}
 		dst = nf_ovpn_ip6_route(inst->net, &fl6);
 		if (IS_ERR(dst))
 			return -EHOSTUNREACH;
@@ -188,7 +218,8 @@ static unsigned int tx_send(struct sk_buff *skb)
 	 * or marks may steer it
 	 */
 	skb_scrub_packet(skb, false);
-	skb->mark = 0;
+	/* what OpenVPN's socket would put on it (SO_MARK), nothing else */
+	skb->mark = inst->mark;
 	skb->dev = NULL;	/* no tunnel device stats in iptunnel_xmit() */
 	skb->ip_summed = CHECKSUM_NONE;
 	/* as OpenVPN's socket by default: fragment a too-big outer packet
@@ -530,6 +561,25 @@ static struct nf_ovpn_peer *tx_peer_rcu(struct nf_ovpn_inst *inst,
 	return peer;
 }
 
+/*
+ * Multicast and broadcast stay on the slow path: the stack passes its
+ * local loopback copy through POST_ROUTING as well (ip_mc_output(),
+ * ip6_finish_output2()), which must reach this host and not the peer, and
+ * OpenVPN itself decides which clients get such a packet.
+ */
+static bool tx_is_group(const struct sk_buff *skb, u8 pf)
+{
+	const struct rtable *rt;
+
+	if (pf == NFPROTO_IPV6)
+		return ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr);
+	if (ipv4_is_multicast(ip_hdr(skb)->daddr) ||
+	    ipv4_is_lbcast(ip_hdr(skb)->daddr))
+		return true;
+	rt = skb_rtable(skb);
+	return rt && (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST));
+}
+
 unsigned int nf_ovpn_tx_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
@@ -543,6 +593,10 @@ unsigned int nf_ovpn_tx_hook(void *priv, struct sk_buff *skb,
 	c.inst = nf_ovpn_inst_by_dev_rcu(state->out);
 	if (!c.inst)
 		return NF_ACCEPT;
+	if (tx_is_group(skb, state->pf)) {
+		nf_ovpn_dp_count(c.inst, NULL, NF_OVPN_A_STATS_TX_SLOW, 1);
+		return NF_ACCEPT;
+	}
 
 	c.peer = tx_peer_rcu(c.inst, skb, state->pf);
 	if (c.peer)

@@ -23,7 +23,7 @@ tmp=$(mktemp -d)
 cleanup() {
 	[ -n "${mon_pid:-}" ] && kill "$mon_pid" 2>/dev/null
 	[ -n "${hold_pid:-}" ] && kill -9 "$hold_pid" 2>/dev/null
-	for n in c1 c2 c3; do ip netns del "$n" 2>/dev/null; done
+	for n in c1 c2 c3 c4; do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -128,8 +128,83 @@ check "namespace c2 with instance, peer and key" bash -c "
 	ip netns exec c2 $NFOVPN instance add tun0 port 1194 &&
 	ip netns exec c2 $NFOVPN peer add tun0 7 remote 10.0.0.9 1194 vpn-ip 10.8.0.7 &&
 	ip netns exec c2 $NFOVPN key add tun0 7 slot primary key-id 3 key-file $tmp/AES-128-GCM.key"
+# status counts: module-wide for the host's admin only; any other caller,
+# root of another netns or of a user namespace, sees its own netns alone
+scope_counts() { jq -r '"\(.scope) \(.instances) \(.peers) \(.keys)"'; }
+# (wait: tun0's objects above may still be on their way out)
+check "status in the initial netns: module-wide" wait_for 10 bash -c \
+	"[ \"\$($NFOVPN status --json | jq -r '\"\\(.scope) \\(.instances) \\(.peers) \\(.keys)\"')\" = 'module 1 1 1' ]"
+check_eq "status in c2: its own instance, peer and key" "netns 1 1 1" \
+	"$(ip netns exec c2 "$NFOVPN" status --json | scope_counts)"
+check_eq "status in c1: nothing of c2's" "netns 0 0 0" \
+	"$(nf status --json | scope_counts)"
+check_eq "status from an unprivileged user namespace: nothing of c2's" \
+	"netns 0 0 0" "$(unshare -Urn "$NFOVPN" status --json | scope_counts)"
+check "status text names its scope" bash -c \
+	"ip netns exec c2 $NFOVPN status | grep -qx 'scope: *netns (this network namespace only)'"
 check "namespace c2 deleted" ip netns del c2
 check "its objects are freed" wait_for 10 bash -c "[ \"\$($NFOVPN status --json | jq -r '.instances+.peers+.keys')\" = 0 ]"
+
+# instances sharing a port: they clash when both would take one packet,
+# by IPv4 or by IPv6 address; 0.0.0.0 and :: are "any" of their family
+c4() { ip netns exec c4 "$NFOVPN" "$@"; }
+clash() {	# clash CMD...: fails, and for the address and port
+	local out
+	! out=$("$@" 2>&1) &&
+		grep -q "another instance uses this local address and port" <<<"$out"
+}
+check "namespace c4 with tun0..tun3" bash -c "
+	ip netns add c4 && for i in 0 1 2 3; do
+		ip -n c4 tuntap add dev tun\$i mode tun || exit 1
+	done"
+check "port 2000 on 0.0.0.0 (any IPv4)" c4 instance add tun0 port 2000 local 0.0.0.0
+check "port 2000 on 192.0.2.1 refused: 0.0.0.0 takes it" \
+	clash c4 instance add tun1 port 2000 local 192.0.2.1
+check "port 2000 on 2001:db8::1 (IPv6 only): no clash with IPv4" \
+	c4 instance add tun1 port 2000 local 2001:db8::1
+check "port 2000 on 2001:db8::1 again refused" \
+	clash c4 instance add tun2 port 2000 local 2001:db8::1
+check "port 2000 on :: refused: 2001:db8::1 has it" \
+	clash c4 instance add tun2 port 2000 local ::
+check "port 2000 on 2001:db8::2: another IPv6 address" \
+	c4 instance add tun2 port 2000 local 2001:db8::2
+check "port 2000 on every address refused" clash c4 instance add tun3 port 2000
+check "port 2001 on every address" c4 instance add tun3 port 2001
+
+# the most iroutes a peer may have (256, IPv6: the largest) still show
+routes=$(for i in $(seq 0 255); do printf 'iroute fd00:%x::/64 ' "$i"; done)
+# shellcheck disable=SC2086 # one word per argument
+check "peer with 256 IPv6 iroutes" \
+	c4 peer add tun3 1 remote 192.0.2.9 1194 vpn-ip 10.8.0.9 $routes
+check_eq "nfovpn show lists all 256 of them" 256 \
+	"$(c4 show --json | jq '.instances[] | select(.ifname == "tun3") | .peers[0].iroutes | length')"
+# shellcheck disable=SC2086
+check_not "a 257th is refused" \
+	c4 peer set tun3 1 $routes iroute fd01::/64
+check "setting its VPN address keeps its iroutes" \
+	c4 peer set tun3 1 vpn-ip 10.8.0.19
+p3() { c4 show --json | jq -c ".instances[] | select(.ifname == \"tun3\") | .peers[] | select(.id == $1) | $2"; }
+check_eq "... all 256 of them" 256 "$(p3 1 '.iroutes | length')"
+
+# a route belongs to one peer; a refused PEER_NEW/PEER_SET changes nothing
+owned() {	# owned CMD...: fails, because another peer has the route
+	local out
+	! out=$("$@" 2>&1) &&
+		grep -q "VPN address or iroute already belongs to another peer" <<<"$out"
+}
+check "a second peer with peer 1's VPN address is refused" \
+	owned c4 peer add tun3 2 remote 192.0.2.10 1194 vpn-ip 10.8.0.19
+check "... or with one of its iroutes" \
+	owned c4 peer add tun3 2 remote 192.0.2.10 1194 vpn-ip 10.8.0.20 iroute fd00:5::/64
+check_eq "... and is not there" "" "$(p3 2 .id)"
+check "peer 2 with addresses of its own" \
+	c4 peer add tun3 2 remote 192.0.2.10 1194 vpn-ip 10.8.0.20 iroute 10.20.0.0/16
+check "PEER_SET to peer 1's iroute refused" \
+	owned c4 peer set tun3 2 remote 192.0.2.99 1195 iroute 10.30.0.0/16 iroute fd00:7::/64
+check_eq "... and peer 2 kept its remote and iroutes" \
+	'"192.0.2.10" 1194 ["10.20.0.0/16"]' \
+	"$(p3 2 '.remote_address, .remote_port, .iroutes' | tr '\n' ' ' | sed 's/ $//')"
+check "namespace c4 deleted" ip netns del c4
 
 # rmmod with live objects, then back
 check "namespace c3 with instance, peer and key" bash -c "

@@ -156,6 +156,24 @@ check "p2p: srv -> cli ping IPv6" ns srv ping -6 -c 2 -i 0.3 -W 3 $VPN6_C
 read -r rxp txp < <(counters 5 rx_packets tx_packets)
 check "p2p: fast path both ways (rx $rxp, tx $txp)" \
 	test "${rxp:-0}" -ge 2 -a "${txp:-0}" -ge 2
+
+# multicast and broadcast out of tun0 stay on the slow path: the copy the
+# stack loops back to this host's listener is not encrypted to the peer,
+# and the packet itself reaches OpenVPN (tun0's reader)
+group_case() {	# group_case DEST
+	local tx0 slow0
+	tx0=$(stat 5 tx_packets) slow0=$(stat - tx_slow_packets)
+	check "p2p: $1 from this host: its own listener gets the looped copy" \
+		ns srv python3 "$SELFTESTS/tools/grouploop.py" tun0 "$1"
+	check "p2p: $1 reached the slow path (tun0's reader)" \
+		wait_for 3 grep -q "dst $1 " "$TMP/slow.log"
+	check_eq "p2p: $1 not encrypted to the peer" "$tx0" "$(stat 5 tx_packets)"
+	check "p2p: $1 counted tx_slow" test "$(stat - tx_slow_packets)" -gt "${slow0:-0}"
+}
+group_case 239.1.2.3
+group_case 10.8.0.255
+check "p2p: ff05::4242 from this host: its own listener gets the looped copy" \
+	ns srv python3 "$SELFTESTS/tools/grouploop.py" tun0 ff05::4242
 stop_cli
 
 # --- everything gone ---------------------------------------------------------

@@ -99,10 +99,10 @@ counter_gt() {
 	fi
 }
 
-wait_udp() {	# wait_udp NS PORT: until something listens there
+wait_udp() {	# wait_udp NS PORT: until a socket has the port (connected too)
 	local _
 	for _ in $(seq 50); do
-		ns "$1" ss -Hlun "sport = :$2" | grep -q . && return 0
+		ns "$1" ss -Haun "sport = :$2" | grep -q . && return 0
 		sleep 0.1
 	done
 	return 1
@@ -187,12 +187,13 @@ objects_gone() {
 	return 1
 }
 
-# start_cli KEYFILE V OUTER [EXTRA...]: the remote end over OUTER (4|6)
+# start_cli KEYFILE V OUTER [EXTRA...]: the remote end over OUTER (4|6),
+# to $SRV4_TO instead of $SRV4 if set
 start_cli() {
 	local key=$1 v=$2 outer=$3 laddr raddr
 	shift 3
 	if [ "$outer" = 4 ]; then
-		laddr=$CLI4:$CPORT raddr=$SRV4:$PORT
+		laddr=$CLI4:$CPORT raddr=${SRV4_TO:-$SRV4}:$PORT
 	else
 		laddr="[$CLI6]:$CPORT" raddr="[$SRV6]:$PORT"
 	fi

@@ -17,8 +17,10 @@
 #   in userspace while a second client of the same server is offloaded.
 # - --allow-compression asym and --fragment (server-wide): the client
 #   stays in userspace; a TCP server creates no instance at all.
-# - socket options the kernel ignores for what it sends (--mark,
-#   --multihome, --bind-dev, --passtos): the client stays in userspace.
+# - --passtos, which the kernel ignores for what it sends: the client
+#   stays in userspace; --mark, --bind-dev and --multihome it honours: the
+#   client is offloaded (and marked packets, replies from the address the
+#   client sent to).
 #   (--shaper and --socks-proxy are client/p2p options: see
 #   openvpn_client.sh.)
 
@@ -107,13 +109,51 @@ userspace_case "--allow-compression asym" \
 userspace_case "--fragment" \
 	"nf-fastpath: client/.* stays in userspace (--fragment, cipher AES-256-GCM)" \
 	--fragment 1300 -- --fragment 1300
-# socket options the kernel does not honour for what it sends
-for opt in "--mark 5" "--multihome" "--bind-dev veth0" "--passtos"; do
-	# shellcheck disable=SC2086 # an option and its argument
-	userspace_case "$opt" \
-		"nf-fastpath: client/.* stays in userspace (${opt%% *}, cipher AES-256-GCM)" \
-		$opt --
-done
+# a socket option the kernel does not honour for what it sends
+userspace_case "--passtos" \
+	"nf-fastpath: client/.* stays in userspace (--passtos, cipher AES-256-GCM)" \
+	--passtos --
+# socket options the kernel honours: --mark (outer packets carry it),
+# --bind-dev, --multihome (answers from the address the client sent to:
+# a stock client without --float drops anything else)
+marked_data() {	# P_DATA_V2 packets with mark 5 sent from the server's port
+	ns srv nft -j list table inet mk 2>/dev/null |
+		jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add // 0'
+}
+kernel_case() {	# kernel_case LABEL SERVER-OPTION...
+	local label=$1 tx0 m0
+	shift
+	if start_server "$@" && start_client AES-256-GCM; then
+		tap_ok "$label: server and stock client up"
+		check "$label: the client is offloaded" \
+			wait_for 10 srv_log_has 1 "nf-fastpath: .* offloaded (peer-id"
+		check_not "$label: no line keeps it in userspace" \
+			srv_log_has 1 "stays in userspace"
+		tx0=$(peer_stat tx_packets) m0=$(marked_data)
+		pings_both_ways "$label"
+		check "$label: the kernel carried the pings (tx ${tx0:-?} -> $(peer_stat tx_packets))" \
+			test "$(peer_stat tx_packets)" -ge $((${tx0:-0} + 3))
+		MARKED=$(($(marked_data) - ${m0:-0}))
+	else
+		tap_fail "$label: server and stock client up"
+		dump_logs
+	fi
+	stop_client
+	stop_server
+}
+check "--mark: nft counts marked data packets from the server's port" ns srv nft \
+	"add table inet mk; add chain inet mk out { type filter hook output priority 0; };
+	 add rule inet mk out meta mark 5 udp sport $PORT @th,64,5 9 counter"
+MARKED=0
+kernel_case "--mark 5" --mark 5
+check "--mark 5: the data packets the kernel sent carried the mark ($MARKED)" \
+	test "$MARKED" -ge 6
+ns srv nft delete table inet mk
+kernel_case "--bind-dev veth0" --bind-dev veth0
+check "--multihome: a second address 192.0.2.3 on the server" \
+	ip -n srv addr add 192.0.2.3/24 dev veth0
+SRV4_TO=192.0.2.3 kernel_case "--multihome, client to 192.0.2.3" --multihome
+ip -n srv addr del 192.0.2.3/24 dev veth0
 # a TCP server has no instance at all
 userspace_case "TCP" \
 	"nf-fastpath: needs a tun device and a UDP socket, running in userspace" \

@@ -74,13 +74,14 @@ start_server() {
 	wait_for 60 grep -q "Initialization Sequence Completed" "$TMP/srv.log"
 }
 
-# start_client CIPHER [OPTION...]: further client options after the defaults
+# start_client CIPHER [OPTION...]: further client options after the defaults;
+# the server's address is $SRV4_TO if set
 start_client() {
 	local p=$TMP/pki c=$1
 	shift
 	: >"$TMP/cli.log"
 	ip netns exec cli "$OVPN_CLI" --client --dev tun1 --dev-type tun --proto udp \
-		--remote $SRV4 $PORT --nobind --disable-dco \
+		--remote "${SRV4_TO:-$SRV4}" $PORT --nobind --disable-dco \
 		--ca "$p/ca.crt" --cert "$p/client.crt" --key "$p/client.key" \
 		--remote-cert-tls server --data-ciphers "$c" \
 		--verb 3 "$@" >"$TMP/cli.log" 2>&1 &
@@ -96,7 +97,7 @@ start_tun2_client() {
 	local p=$TMP/pki cn=$1 c=$2
 	shift 2
 	ip netns exec cli "$OVPN_CLI" --client --dev tun2 --dev-type tun --proto udp \
-		--remote $SRV4 $PORT --nobind --disable-dco \
+		--remote "${SRV4_TO:-$SRV4}" $PORT --nobind --disable-dco \
 		--ca "$p/ca.crt" --cert "$p/$cn.crt" --key "$p/$cn.key" \
 		--remote-cert-tls server --data-ciphers "$c" \
 		--route-noexec --verb 3 "$@" >"$TMP/$cn.log" 2>&1 &

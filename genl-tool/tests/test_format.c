@@ -334,6 +334,19 @@ static void fmt_status_and_keys(void)
 	buf = capture(status_fn, &st);
 	save("status.json", buf);
 	CHECK(strstr(buf, "\\\"dev\\\"\\t\\u0001") != NULL);
+	/* no scope attribute: a module that always counted module-wide */
+	CHECK(strstr(buf, "\"scope\": \"module\"") != NULL);
+	free(buf);
+
+	st.has_scope = true;
+	st.scope = NF_OVPN_STATUS_SCOPE_NETNS;
+	buf = capture(status_fn, &st);
+	CHECK(strstr(buf, "\"scope\": \"netns\"") != NULL);
+	free(buf);
+	f = open_memstream(&buf, &len);
+	nfo_print_status(f, &st, false);
+	fclose(f);
+	CHECK(strstr(buf, "scope:     netns (this network namespace only)\n") != NULL);
 	free(buf);
 
 	f = open_memstream(&buf, &len);

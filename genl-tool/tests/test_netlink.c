@@ -63,7 +63,7 @@ static void msg_inst_new_roundtrip(void)
 	struct nfo_inst in;
 	struct nlattr *nest;
 
-	CHECK(nfo_msg_inst_new(m, 5, &cmd.inst) == 0);
+	CHECK(nfo_msg_inst_new(m, 5, &cmd.inst, 0) == 0);
 	nest = top_attr(m, NF_OVPN_A_INST);
 	CHECK(nest && (nest->nla_type & NLA_F_NESTED));
 	CHECK(nfo_parse_inst_msg(nlmsg_hdr(m), &in) == 0);
@@ -75,6 +75,15 @@ static void msg_inst_new_roundtrip(void)
 	CHECK(((uint8_t *)nla_data(nla_find(nla_data(nest), nla_len(nest),
 					    NF_OVPN_A_INST_LOCAL_PORT)))[0] ==
 	      1194 >> 8);
+	CHECK(!in.mark && !in.bind_ifindex);
+	nlmsg_free(m);
+
+	cmd = cmdline("instance add tun0 port 1194 mark 0x10 bind-dev eth0");
+	CHECK(cmd.inst.mark == 16 && !strcmp(cmd.inst.bind_dev, "eth0"));
+	m = new_msg(NF_OVPN_CMD_INST_NEW);
+	CHECK(nfo_msg_inst_new(m, 5, &cmd.inst, 3) == 0);
+	CHECK(nfo_parse_inst_msg(nlmsg_hdr(m), &in) == 0);
+	CHECK(in.mark == 16 && in.bind_ifindex == 3);
 	nlmsg_free(m);
 }
 
@@ -387,6 +396,17 @@ static void parse_event_and_reply(void)
 	CHECK(status.has_instances && status.instances == 0);
 	CHECK(status.peers == 1 && status.keys == 2);
 	CHECK_STR(status.version, "0.1");
+	CHECK(!status.has_scope);
+	nlmsg_free(m);
+
+	m = new_msg(NF_OVPN_CMD_STATUS_GET);
+	st = nla_nest_start(m, NF_OVPN_A_STATUS | NLA_F_NESTED);
+	nla_put_u32(m, NF_OVPN_A_STATUS_KEYS, 4);
+	nla_put_u32(m, NF_OVPN_A_STATUS_SCOPE, NF_OVPN_STATUS_SCOPE_NETNS);
+	nla_nest_end(m, st);
+	CHECK(nfo_parse_status_msg(nlmsg_hdr(m), &status) == 0);
+	CHECK(status.has_scope && status.scope == NF_OVPN_STATUS_SCOPE_NETNS);
+	CHECK(status.keys == 4);
 	nlmsg_free(m);
 }
 

@@ -98,6 +98,8 @@ enum nf_ovpn_a_inst {
 					 * socket; lives until INST_DEL, its
 					 * device or netns goes (CLI, tests)
 					 */
+	NF_OVPN_A_INST_MARK,		/* u32: the socket's SO_MARK */
+	NF_OVPN_A_INST_BIND_IFINDEX,	/* u32: the socket's SO_BINDTODEVICE */
 
 	__NF_OVPN_A_INST_MAX,
 	NF_OVPN_A_INST_MAX = __NF_OVPN_A_INST_MAX - 1
@@ -198,13 +200,22 @@ enum nf_ovpn_a_stats {
 	NF_OVPN_A_STATS_MAX = __NF_OVPN_A_STATS_MAX - 1
 };
 
-/* module-wide live object counts, for leak checks */
+/* NF_OVPN_A_STATUS_SCOPE: what the counts of a STATUS_GET reply cover */
+enum nf_ovpn_status_scope {
+	NF_OVPN_STATUS_SCOPE_NETNS,	/* installed in the caller's netns */
+	NF_OVPN_STATUS_SCOPE_MODULE,	/* live in the module (host admin) */
+};
+
+/* object counts: module-wide live objects (for leak checks) to the host's
+ * admin, the caller's netns to anyone else
+ */
 enum nf_ovpn_a_status {
 	NF_OVPN_A_STATUS_UNSPEC,
 	NF_OVPN_A_STATUS_INSTANCES,	/* u32 */
 	NF_OVPN_A_STATUS_PEERS,		/* u32 */
 	NF_OVPN_A_STATUS_KEYS,		/* u32 */
 	NF_OVPN_A_STATUS_VERSION,	/* string */
+	NF_OVPN_A_STATUS_SCOPE,		/* u32, enum nf_ovpn_status_scope */
 
 	__NF_OVPN_A_STATUS_MAX,
 	NF_OVPN_A_STATUS_MAX = __NF_OVPN_A_STATUS_MAX - 1

@@ -634,7 +634,7 @@ struct opts {
 	const char *tun, *local, *remote, *key, *key2, *count_file;
 	const char *payload_hex, *payload_file, *raw_hex;
 	const char *ping_src, *ping_dst;
-	bool swap, v1, corrupt_tag, ping_payload, show_payload;
+	bool swap, v1, corrupt_tag, ping_payload, show_payload, connect;
 	u32 peer_id, pktid, pktid_start;
 	bool have_pktid;
 	u8 key_id, key_id2;
@@ -647,7 +647,7 @@ enum {
 	O_SWAP, O_V1, O_V2, O_PEER_ID, O_PKTID, O_PKTID_START, O_KEEPALIVE,
 	O_COUNT_FILE, O_PAYLOAD_HEX, O_PAYLOAD_FILE, O_INNER_PING,
 	O_CORRUPT_TAG, O_TRUNCATE, O_RAW_HEX, O_COUNT, O_TIMEOUT, O_PING,
-	O_SHOW_PAYLOAD, O_HELP,
+	O_SHOW_PAYLOAD, O_CONNECT, O_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -676,6 +676,7 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, O_COUNT },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "show-payload", no_argument, NULL, O_SHOW_PAYLOAD },
+	{ "connect", no_argument, NULL, O_CONNECT },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -702,11 +703,13 @@ static const char usage_text[] =
 "  tunnel --tun NAME --local ADDR:PORT --remote ADDR:PORT --key FILE\n"
 "         [--swap] [--v1|--v2] [--peer-id N] [--key-id K] [--pktid-start N]\n"
 "         [--key2 FILE --key-id2 K] [--keepalive SEC] [--count-file PATH]\n"
+"         [--connect]\n"
 "      Bridge tun NAME (IFF_TUN|IFF_NO_PI, created if missing; addresses\n"
 "      are the caller's job) and UDP: tun -> encrypt -> REMOTE; UDP ->\n"
 "      decrypt, replay check -> tun.  Keepalive pings are consumed and\n"
 "      counted; --keepalive SEC sends one whenever nothing was sent for SEC\n"
-"      seconds.  RX picks the key by key-id (key and key2); TX uses key\n"
+"      seconds.  --connect hears only REMOTE (as a client without\n"
+"      --float).  RX picks the key by key-id (key and key2); TX uses key\n"
 "      until SIGUSR1 switches it to key2 (each key has its own packet-ids,\n"
 "      key2 starts at 1).  Counters are written to --count-file at start,\n"
 "      on SIGUSR2 and on exit (SIGTERM/SIGINT) as 'name value' lines:\n"
@@ -818,6 +821,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_COUNT_FILE:
 			o->count_file = optarg;
+			break;
+		case O_CONNECT:
+			o->connect = true;
 			break;
 		case O_PAYLOAD_HEX:
 			o->payload_hex = optarg;
@@ -1236,6 +1242,12 @@ static int cmd_tunnel(int argc, char **argv)
 	t.txk = &t.keys[t.o.key_id];
 	parse_sockaddr(t.o.remote, &t.remote, &t.rlen);
 	t.udp = udp_open(t.o.local, AF_INET);
+	/* as a stock OpenVPN client without --float: only REMOTE's address
+	 * and port are heard
+	 */
+	if (t.o.connect &&
+	    connect(t.udp, (struct sockaddr *)&t.remote, t.rlen) < 0)
+		die("connect %s: %s", t.o.remote, strerror(errno));
 	t.tun = tun_open(t.o.tun);
 	set_nonblock(t.udp);
 	set_nonblock(t.tun);
