@@ -7,6 +7,7 @@
 #   make demo     boots a guest and shows the fast path working
 #   make deps     installs the Debian packages everything needs
 #   make style    checkpatch on the kernel sources
+#   make bench    every data path in one guest -> build/bench/ (~25 min)
 #
 # KVER defaults to the running kernel when its build tree exists, otherwise
 # to the newest installed Debian linux-headers-*-amd64 (scripts/kver.sh).
@@ -18,7 +19,7 @@ export KVER
 
 SUBDIRS_USER := $(wildcard genl-tool selftests/tools tests/unit)
 
-.PHONY: all module sparse userspace openvpn check demo deps style clean help
+.PHONY: all module sparse userspace openvpn check demo deps style clean help bench
 
 all: module userspace openvpn
 
@@ -47,6 +48,12 @@ check: deps
 demo: deps
 	@bash scripts/demo.sh
 
+# not part of check (slow, noisy); selftests/bench_smoke.sh is
+bench:
+	@bash scripts/deps.sh bench
+	@$(MAKE) -s module userspace openvpn
+	@bash bench/run.sh
+
 style:
 	@bash scripts/checkpatch.sh
 
@@ -56,4 +63,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,13p' Makefile

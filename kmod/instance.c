@@ -232,6 +232,9 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 	/* dev_get_by_index()'s reference becomes the instance's, tracked */
 	inst->dev = dev;
 	netdev_tracker_alloc(dev, &inst->dev_tracker, GFP_KERNEL);
+	err = gro_cells_init(&inst->gro_cells, dev);
+	if (err)
+		goto err_dev;
 
 	if (list_empty(&on->instances)) {
 		err = nf_ovpn_hooks_register(net);
@@ -244,6 +247,7 @@ struct nf_ovpn_inst *nf_ovpn_inst_new(struct net *net,
 	return inst;
 
 err_dev:
+	gro_cells_destroy(&inst->gro_cells);
 	netdev_put(inst->dev, &inst->dev_tracker);
 	inst->dev = NULL;
 err_put:
@@ -277,6 +281,7 @@ void nf_ovpn_inst_remove(struct nf_ovpn_inst *inst, u8 reason)
 	 * device reference is dropped: rx/tx only touch inst->dev under RCU
 	 */
 	synchronize_net();
+	gro_cells_destroy(&inst->gro_cells);
 	netdev_put(inst->dev, &inst->dev_tracker);
 	nf_ovpn_inst_put(inst);
 }

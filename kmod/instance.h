@@ -13,6 +13,7 @@
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
+#include <net/gro_cells.h>
 
 #include "nf_ovpn.h"
 #include "stats.h"
@@ -42,6 +43,12 @@ struct nf_ovpn_inst {
 	 */
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
+	/* decrypted packets enter the stack through these per-CPU NAPI
+	 * contexts on dev, so that GRO merges them (as a tunnel driver's
+	 * own RX would); set up with dev, torn down after the last RCU
+	 * reader of a removed instance
+	 */
+	struct gro_cells gro_cells;
 	int ifindex;
 
 	u8 mode;		/* enum nf_ovpn_mode */

@@ -235,10 +235,13 @@ void nf_ovpn_peer_endpoints(struct nf_ovpn_peer *peer,
 			    struct nf_ovpn_endpoint *remote,
 			    struct nf_ovpn_endpoint *local)
 {
-	spin_lock_bh(&peer->lock);
-	*remote = peer->remote;
-	*local = peer->local;
-	spin_unlock_bh(&peer->lock);
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&peer->ep_seq);
+		*remote = peer->remote;
+		*local = peer->local;
+	} while (read_seqcount_retry(&peer->ep_seq, seq));
 }
 
 /* ---- the remote endpoint table (inst->remote_hash) ---- */
@@ -289,10 +292,12 @@ static bool remote_move(struct nf_ovpn_peer *peer,
 	spin_lock(&peer->lock);
 	changed = !nf_ovpn_endpoint_equal(&peer->remote, ep);
 	if (changed) {
+		write_seqcount_begin(&peer->ep_seq);
 		peer->remote = *ep;
 		/* the old local address may not reach the new remote */
 		if (peer->local.family != ep->family)
 			memset(&peer->local, 0, sizeof(peer->local));
+		write_seqcount_end(&peer->ep_seq);
 		dst_cache_reset(&peer->dst_cache);
 	}
 	spin_unlock(&peer->lock);
@@ -329,9 +334,6 @@ struct nf_ovpn_peer *nf_ovpn_peer_by_remote_rcu(struct nf_ovpn_inst *inst,
 	return peer;
 }
 
-/* an authenticated packet arrived from @from: follow the peer if it moved,
- * unless another peer is there
- */
 /*
  * Answer from the address the peer sent to, as OpenVPN does with
  * --multihome and WireGuard always does: on a host with several addresses
@@ -344,10 +346,34 @@ static void peer_learn_local(struct nf_ovpn_peer *peer,
 	if (likely(nf_ovpn_endpoint_equal(&peer->local, to) &&
 		   peer->local.scope_id == to->scope_id))
 		return;
+	write_seqcount_begin(&peer->ep_seq);
 	peer->local = *to;
+	write_seqcount_end(&peer->ep_seq);
 	dst_cache_reset(&peer->dst_cache);
 }
 
+/* the packet came from the peer's remote to its local address */
+static bool peer_endpoints_match(struct nf_ovpn_peer *peer,
+				 const struct nf_ovpn_endpoint *from,
+				 const struct nf_ovpn_endpoint *to,
+				 bool *same_remote)
+{
+	unsigned int seq;
+	bool remote, local;
+
+	do {
+		seq = read_seqcount_begin(&peer->ep_seq);
+		remote = nf_ovpn_endpoint_equal(&peer->remote, from);
+		local = nf_ovpn_endpoint_equal(&peer->local, to) &&
+			peer->local.scope_id == to->scope_id;
+	} while (read_seqcount_retry(&peer->ep_seq, seq));
+	*same_remote = remote;
+	return remote && local;
+}
+
+/* an authenticated packet arrived from @from: follow the peer if it moved,
+ * unless another peer is there
+ */
 bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 			  const struct nf_ovpn_endpoint *from,
 			  const struct nf_ovpn_endpoint *to)
@@ -356,12 +382,15 @@ bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 	struct nf_ovpn_peer *other;
 	bool moved, same;
 
-	spin_lock_bh(&peer->lock);
-	same = nf_ovpn_endpoint_equal(&peer->remote, from);
-	if (same)
-		peer_learn_local(peer, to);
-	spin_unlock_bh(&peer->lock);
+	/* nearly every packet: nothing moved, no lock taken */
+	if (likely(peer_endpoints_match(peer, from, to, &same))) {
+		WRITE_ONCE(peer->last_rx, jiffies);
+		return true;
+	}
 	if (same) {
+		spin_lock_bh(&peer->lock);
+		peer_learn_local(peer, to);
+		spin_unlock_bh(&peer->lock);
 		WRITE_ONCE(peer->last_rx, jiffies);
 		return true;
 	}
@@ -386,7 +415,9 @@ bool nf_ovpn_peer_rx_from(struct nf_ovpn_peer *peer,
 void nf_ovpn_peer_forget_local(struct nf_ovpn_peer *peer)
 {
 	spin_lock_bh(&peer->lock);
+	write_seqcount_begin(&peer->ep_seq);
 	memset(&peer->local, 0, sizeof(peer->local));
+	write_seqcount_end(&peer->ep_seq);
 	dst_cache_reset(&peer->dst_cache);
 	spin_unlock_bh(&peer->lock);
 }
@@ -473,8 +504,11 @@ static void peer_apply_endpoints(struct nf_ovpn_peer *peer,
 	if (cfg->has_remote)
 		remote_move(peer, &cfg->remote);
 	spin_lock(&peer->lock);
-	if (cfg->has_local)
+	if (cfg->has_local) {
+		write_seqcount_begin(&peer->ep_seq);
 		peer->local = cfg->local;
+		write_seqcount_end(&peer->ep_seq);
+	}
 	dst_cache_reset(&peer->dst_cache);
 	spin_unlock(&peer->lock);
 	spin_unlock_bh(&inst->remote_lock);
@@ -520,6 +554,7 @@ struct nf_ovpn_peer *nf_ovpn_peer_new(struct nf_ovpn_inst *inst,
 	peer->gen = atomic_inc_return(&nf_ovpn_peer_gen);
 	refcount_set(&peer->refcnt, 1);
 	spin_lock_init(&peer->lock);
+	seqcount_spinlock_init(&peer->ep_seq, &peer->lock);
 	INIT_LIST_HEAD(&peer->routes);
 	timer_setup(&peer->ka_timer, peer_ka_timer, 0);
 	INIT_WORK(&peer->work, peer_work);

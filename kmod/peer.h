@@ -53,6 +53,10 @@ struct nf_ovpn_peer {
 	 * remote changes also hold inst->remote_lock, outside this one
 	 */
 	spinlock_t lock;
+	/* remote and local: written under lock inside a write section of
+	 * ep_seq, read locklessly per packet (RX source check, TX)
+	 */
+	seqcount_spinlock_t ep_seq;
 	struct nf_ovpn_endpoint remote;
 	/* in inst->remote_hash while live and remote is set */
 	struct hlist_node remote_node;

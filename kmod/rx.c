@@ -18,7 +18,7 @@
  *          references -> confirm conntrack -> steal -> decrypt
  *   done:  tag verified -> authoritative replay check under rx_lock ->
  *          last_rx, float -> keepalive? -> inner IP sane -> anti-spoof
- *          -> strip outer, scrub -> netif_rx(tun)
+ *          -> strip outer, scrub -> GRO cell of tun
  * The replay window is only written for packets whose tag verified, so a
  * forged packet can never move it.
  *
@@ -311,14 +311,22 @@ static unsigned int rx_deliver(struct sk_buff *skb, int err)
 	skb_reset_transport_header(skb);
 	skb->mac_len = 0;
 
-	if (netif_rx(skb) == NET_RX_SUCCESS) {
+	/* GRO merges a flow's packets before the stack sees them.  In an
+	 * RCU section, which the instance's removal waits for before it
+	 * destroys the cells; BH off: an async completion may come from a
+	 * worker, and the cells are per CPU
+	 */
+	local_bh_disable();
+	ret = gro_cells_receive(&inst->gro_cells, skb);
+	local_bh_enable();
+	if (ret == NET_RX_SUCCESS) {
 		nf_ovpn_dp_count(inst, peer, NF_OVPN_A_STATS_RX_PACKETS, 1);
 		nf_ovpn_dp_count(inst, peer, NF_OVPN_A_STATS_RX_BYTES, len);
 		nf_ovpn_dp_count(inst, peer, NF_OVPN_A_STATS_RX_OUTER_BYTES,
 				 outer_len);
 		nf_ovpn_dev_rx_add(dev, len);
 	}
-	/* else: netif_rx() freed it and counted it on the device */
+	/* else: the cells freed it and counted it on the device */
 	return 0;
 }
 

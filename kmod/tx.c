@@ -466,11 +466,21 @@ static void tx_too_big(struct tx_ctx *c, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+/*
+ * The largest inner packet whose outer datagram still fits IP's 16-bit
+ * length (IPv4 counts its own header in it: the bound for both families).
+ * Only a tun MTU raised towards 64 KiB gets near it; bigger packets are
+ * fragmented or refused with "fragmentation needed" like any other.
+ */
+#define NF_OVPN_TX_MAX_INNER	(IP_MAX_MTU - sizeof(struct iphdr) - \
+				 sizeof(struct udphdr) - NF_OVPN_MAX_HLEN)
+
 static unsigned int tx_mtu(const struct tx_ctx *c, const struct sk_buff *skb)
 {
 	const struct dst_entry *dst = skb_dst(skb);
+	unsigned int mtu = dst ? dst_mtu(dst) : READ_ONCE(c->inst->dev->mtu);
 
-	return dst ? dst_mtu(dst) : READ_ONCE(c->inst->dev->mtu);
+	return min_t(unsigned int, mtu, NF_OVPN_TX_MAX_INNER);
 }
 
 /* one packet, not GSO: IP headers at skb->data */

@@ -14,6 +14,9 @@ PKGS="build-essential bc bison flex libelf-dev linux-headers-amd64 linux-image-a
       libcap-ng-dev libcmocka-dev autoconf automake libtool python3-docutils
       openvpn-dco-dkms dkms"
 
+# "deps.sh bench": also what make bench draws its chart with
+[ "${1:-}" = bench ] && PKGS="$PKGS python3-matplotlib"
+
 log() { echo "deps: $*" >&2; }
 
 if [ "$(id -u)" != 0 ]; then

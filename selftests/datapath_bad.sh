@@ -140,6 +140,23 @@ ns cli "$OVPN_PEER" send --remote "$SRV4:$PORT" --raw-hex 38000000 \
 sleep 0.3
 check "control opcode: reached the socket" test "$(sink_lines)" -gt "$n3"
 
+# --- a tun MTU near 64 KiB: no outer datagram beyond IP's 16-bit length -----
+# 65483 bytes inside fill an outer IPv4 datagram to 65535 exactly: a bigger
+# packet is refused with "fragmentation needed" (DF) or fragmented inside
+check "64K: tun0 MTU 65535" ip -n srv link set tun0 mtu 65535
+around_cmd - drop_mtu ns srv ping -M do -c 1 -W 1 -s 65480 $VPN4_C
+check "64K: 65508 bytes with DF refused (drop_mtu $before -> $after)" \
+	test "${after:-0}" -gt "${before:-0}"
+check "64K: the sender was told the largest that fits (65483)" bash -c \
+	"ip netns exec srv ping -M do -c 1 -W 1 -s 65480 $VPN4_C 2>&1 | grep -q 'mtu *= *65483'"
+around_cmd 1 tx_packets ns srv ping -M dont -c 1 -W 1 -s 65480 $VPN4_C
+check "64K: 65508 bytes without DF: two encrypted fragments (tx $before -> $after)" \
+	test "${after:-0}" -ge $((${before:-0} + 2))
+around_cmd 1 tx_packets ns srv ping -M do -c 1 -W 1 -s 65455 $VPN4_C
+check "64K: 65483 bytes with DF: one packet (tx $before -> $after)" \
+	test "${after:-0}" -eq $((${before:-0} + 1))
+check "64K: tun0 MTU back to 1400" ip -n srv link set tun0 mtu 1400
+
 # --- p2p mode: the one peer, client sends P_DATA_V1 -----------------------
 # (peer-id 0xFFFFFF, "none", is refused by netlink, so the kernel answers
 # with V2 and the peer's id; RX takes V1 from the p2p peer)

@@ -458,11 +458,16 @@ check "kernel sent > 99% of P_DATA to c4 ($DTX of ${CAP_TO:-?})" \
 # client a moment before the server, and a client whose new key is older
 # than its hand-window sends with it at once (TCG handshakes take
 # seconds); and a third overlapping key pushes the oldest out of the
-# kernel's two slots (as with DCO).  Seen at 0.2-1.6% of the ACKs here;
-# what the server had no key for yet is dropped as stock OpenVPN does.
+# kernel's two slots (as with DCO).  Seen at 0.2-1.6% of the ACKs in one
+# guest, and up to 10% with two guests sharing the host's two cores (the
+# server's handshake then lags the client's by a second or more, about
+# 100 ACKs per renegotiation; the same with the patch series before the
+# replay fix, so it is OpenVPN's timing, not the module).  What the server
+# has no key for yet is dropped as stock OpenVPN does; the strict count
+# is the next check.
 DRXS=$((${RXS1:-0} - ${RXS0:-0}))
-check "kernel received > 97% of P_DATA from c4 ($DRX of ${CAP_FROM:-?}, to userspace $DRXS)" \
-	test $((DRX * 100)) -gt $((${CAP_FROM:-0} * 97)) -a "${CAP_FROM:-0}" -gt 0
+check "kernel received > 85% of P_DATA from c4 ($DRX of ${CAP_FROM:-?}, to userspace $DRXS)" \
+	test $((DRX * 100)) -gt $((${CAP_FROM:-0} * 85)) -a "${CAP_FROM:-0}" -gt 0
 check "kernel + userspace took > 99.5% of P_DATA from c4 ($((DRX + DRXS)) of ${CAP_FROM:-?})" \
 	test $(((DRX + DRXS) * 1000)) -gt $((${CAP_FROM:-0} * 995))
 echo "# key-ids in the transfer: to c4 $(awk '/^count /{print $8}' "$TMP/xfer.count")," \
