@@ -12,7 +12,7 @@
 # Last line: `N passed, N failed, N skipped` over all guests.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-timeout=${NFOVPN_VM_TIMEOUT:-1800}
+timeout=${NFOVPN_VM_TIMEOUT:-2700}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
