@@ -75,14 +75,7 @@ record() {
 		'{path: $p, cipher: $c, round: $r, figure: $f, value: ($v | tonumber), unit: $u}' >>"$RES"
 }
 
-topology() {
-	ip netns add srv && ip netns add cli &&
-	ip link add veth0 netns srv type veth peer name veth1 netns cli &&
-	ip -n srv addr add $SRV4/24 dev veth0 &&
-	ip -n cli addr add $CLI4/24 dev veth1 &&
-	ip -n srv link set veth0 up && ip -n cli link set veth1 up &&
-	ip -n srv link set lo up && ip -n cli link set lo up
-}
+topology() { veth_pair $SRV4 $CLI4; }
 
 # --- bringing a path up and down -----------------------------------------
 # start_pair SERVER-BIN CLIENT-BIN CIPHER SERVER-OPTS -- CLIENT-OPTS

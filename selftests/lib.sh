@@ -108,6 +108,17 @@ unload_module() {
 # nf_count: instances + peers + keys the module holds, in every netns
 nf_count() { "$NFOVPN" status --json | jq -r '.instances+.peers+.keys'; }
 
+# veth_pair SRV_ADDR CLI_ADDR: namespaces srv and cli joined by veth0 (srv)
+# and veth1 (cli), each with its /24 address, links and lo up
+veth_pair() {
+	ip netns add srv && ip netns add cli &&
+	ip link add veth0 netns srv type veth peer name veth1 netns cli &&
+	ip -n srv addr add "$1/24" dev veth0 &&
+	ip -n cli addr add "$2/24" dev veth1 &&
+	ip -n srv link set veth0 up && ip -n cli link set veth1 up &&
+	ip -n srv link set lo up && ip -n cli link set lo up
+}
+
 module_loaded() {
 	lsmod | grep -q '^nf_ovpn '
 }

@@ -49,14 +49,7 @@ srv_log_has() { tail -n +"$1" "$TMP/srv.log" | grep -q -- "$2"; }
 
 
 # --- topology ----------------------------------------------------------------
-setup() {
-	ip netns add srv && ip netns add cli &&
-	ip link add veth0 netns srv type veth peer name veth1 netns cli &&
-	ip -n srv addr add $SRV4/24 dev veth0 &&
-	ip -n cli addr add $CLI4/24 dev veth1 &&
-	ip -n srv link set veth0 up && ip -n cli link set veth1 up &&
-	ip -n srv link set lo up && ip -n cli link set lo up
-}
+setup() { veth_pair $SRV4 $CLI4; }
 
 # start_server [OPTION...]: further server options, after the defaults
 # (OpenVPN takes the last of a repeated option, e.g. --proto udp6)
