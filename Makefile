@@ -3,7 +3,9 @@
 # nf_ovpn top-level build.
 #   make          module (kmod/nf_ovpn.ko), CLI (genl-tool/nfovpn), test tools,
 #                 patched OpenVPN 2.6.14 (build/openvpn-src/src/openvpn/openvpn)
-#   make check    deps -> build (W=1, sparse) -> unit tests -> VM selftests
+#   make check    deps -> build (W=1, sparse; 6.1, 6.12, 7.x) -> unit tests
+#                 -> VM selftests (6.1 all, 6.12 a subset) (~45 min)
+#   make check-all  the same with every VM selftest on 6.1, 6.12 and 7.x
 #   make demo     boots a guest and shows the fast path working
 #   make deps     installs the Debian packages everything needs
 #   make style    checkpatch on the kernel sources
@@ -19,17 +21,27 @@ export KVER
 
 SUBDIRS_USER := $(wildcard genl-tool selftests/tools tests/unit)
 
-.PHONY: all module sparse userspace openvpn check demo deps style clean help bench
+.PHONY: all module sparse userspace openvpn check check-all demo deps style clean help bench
 
 all: module userspace openvpn
 
+# KVER may also name a kernel line, 6.1, 6.12 or 7: scripts/kbuild.sh then
+# fetches the newest of that line from Debian's archive and builds for it
+# (7.x inside a debootstrapped trixie root)
 module:
-	@test -d "$(KDIR)" || { echo "no kernel build tree at $(KDIR): run 'make deps' (KVER=$(KVER))"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	@if [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules; \
+	else \
+		bash scripts/kbuild.sh "$(KVER)" W=1 modules; \
+	fi
 
 # sparse over every kernel source; the check target counts its warnings
 sparse:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-D__CHECK_ENDIAN__ modules
+	@if [ -d "$(KDIR)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF=-D__CHECK_ENDIAN__ modules; \
+	else \
+		bash scripts/kbuild.sh "$(KVER)" C=2 CF=-D__CHECK_ENDIAN__ modules; \
+	fi
 
 # fetches Debian's OpenVPN source, applies openvpn-patches/, builds it in
 # build/ (the system's openvpn is left alone)
@@ -44,6 +56,10 @@ deps:
 
 check: deps
 	@bash scripts/check.sh
+
+# the whole VM suite on 6.1, 6.12 and 7.x (not part of check: see README)
+check-all: deps
+	@NFOVPN_ALL=1 NFOVPN_KERNELS="6.1 6.12 7" bash scripts/check.sh
 
 demo: deps
 	@bash scripts/demo.sh
@@ -63,4 +79,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,15p' Makefile

@@ -12,8 +12,10 @@
  * A tag holds ids only.  Helper destroy() is not called for every
  * conntrack, and the peer a tag names may be gone: readers look the peer
  * up by id and compare its generation, so a stale tag misses and the
- * packet takes the slow path.  Unregistering the helper (module exit)
- * detaches it from every conntrack, after which no tag is trusted.
+ * packet takes the slow path.  After the helper is unregistered (module
+ * exit) no tag is trusted: it is detached from every conntrack, or, where
+ * the core keeps a dead copy attached (compat.h), a reloaded module's
+ * helper is another object, so tag_of() does not match.
  */
 
 #include <linux/ip.h>
@@ -23,6 +25,7 @@
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 
+#include "compat.h"
 #include "ct.h"
 #include "datapath.h"
 #include "instance.h"
@@ -39,36 +42,34 @@ static const struct nf_conntrack_expect_policy ovpn_exp_policy = {
 	.timeout	= 1,
 };
 
-static struct nf_conntrack_helper ovpn_helper __read_mostly = {
-	.name			= "ovpn",
-	.me			= THIS_MODULE,
-	.help			= ovpn_help,
-	.expect_policy		= &ovpn_exp_policy,
-	.expect_class_max	= 0,
-	.data_len		= sizeof(struct nf_ovpn_ct_tag),
-	.tuple.src.l3num	= NFPROTO_UNSPEC,
-	.tuple.dst.protonum	= 0,
-};
+/* ovpn_helper_tmpl is what the module registers; ovpn_helper the helper
+ * conntracks point at (the template itself, or the core's copy of it:
+ * compat.h).  Set once at init, before any hook runs.
+ */
+static struct nf_conntrack_helper ovpn_helper_tmpl;
+static struct nf_conntrack_helper *ovpn_helper __read_mostly;
 
 /* before anything can tag: module init, before the pernet ops */
 int nf_ovpn_ct_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct nf_ovpn_ct_tag) >
 		     sizeof_field(struct nf_conn_help, data));
-	return nf_conntrack_helper_register(&ovpn_helper);
+	return nf_ovpn_helper_register(&ovpn_helper_tmpl, &ovpn_helper,
+				       "ovpn", &ovpn_exp_policy, ovpn_help,
+				       sizeof(struct nf_ovpn_ct_tag));
 }
 
 /* module exit, after every hook is gone; strips the helper everywhere */
 void nf_ovpn_ct_exit(void)
 {
-	nf_conntrack_helper_unregister(&ovpn_helper);
+	nf_conntrack_helper_unregister(ovpn_helper);
 }
 
 static struct nf_ovpn_ct_tag *tag_of(const struct nf_conn *ct)
 {
 	struct nf_conn_help *help = nfct_help(ct);
 
-	if (!help || rcu_access_pointer(help->helper) != &ovpn_helper)
+	if (!help || rcu_access_pointer(help->helper) != ovpn_helper)
 		return NULL;
 	return (struct nf_ovpn_ct_tag *)help->data;
 }
@@ -85,20 +86,24 @@ int nf_ovpn_ct_tag_set(struct nf_conn *ct, const struct nf_ovpn_ct_tag *tag)
 		return -EBUSY;
 
 	help = nfct_help(ct);
+	if (help && rcu_access_pointer(help->helper))
+		return -EBUSY;
+	/* the reference @ct owns on the helper where the core counts them */
+	if (!nf_ovpn_helper_hold(ovpn_helper))
+		return -ENOENT;
 	if (help) {
-		if (rcu_access_pointer(help->helper))
-			return -EBUSY;
 		set_bit(IPS_HELPER_BIT, &ct->status);
 	} else {
 		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
-		if (!help)
+		if (!help) {
+			nf_ovpn_helper_drop(ovpn_helper);
 			return -ENOMEM;
+		}
 	}
-
 	t = (struct nf_ovpn_ct_tag *)help->data;
 	*t = *tag;
 	t->magic = NF_OVPN_CT_MAGIC;
-	rcu_assign_pointer(help->helper, &ovpn_helper);
+	rcu_assign_pointer(help->helper, ovpn_helper);
 	return 0;
 }
 
@@ -149,34 +154,6 @@ void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
 	WRITE_ONCE(t->peer_gen, peer_gen);
 	smp_wmb();	/* see nf_ovpn_ct_tag_get() */
 	WRITE_ONCE(t->route_gen, route_gen);
-}
-
-/* what ipv4_confirm() / ipv6_confirm() do at NF_IP_PRI_CONNTRACK_CONFIRM;
- * skb->data is at the network header (LOCAL_IN, POST_ROUTING)
- */
-unsigned int nf_ovpn_ct_confirm(struct sk_buff *skb, u8 pf)
-{
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct;
-	int protoff;
-
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo == IP_CT_RELATED_REPLY)
-		return nf_conntrack_confirm(skb);
-
-	if (pf == NFPROTO_IPV4) {
-		protoff = skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off;
-
-		protoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
-					   sizeof(struct ipv6hdr),
-					   &nexthdr, &frag_off);
-		if (protoff < 0 || (frag_off & htons(~0x7)) != 0)
-			return nf_conntrack_confirm(skb);
-	}
-	return nf_confirm(skb, protoff, ct, ctinfo);
 }
 
 /*

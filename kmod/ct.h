@@ -60,12 +60,6 @@ bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag);
 void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
 			   u32 route_gen);
 
-/* confirm the skb's conntrack as the CONFIRM hook would (other helpers,
- * seqadj, then the hash insert) before a hook steals the packet: a
- * stolen packet never reaches that hook.  Returns the verdict.
- */
-unsigned int nf_ovpn_ct_confirm(struct sk_buff *skb, u8 pf);
-
 /* PREROUTING hook: tag new inner flows coming out of an instance's tun */
 unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);

@@ -13,6 +13,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "compat.h"
 #include "ct.h"
 #include "instance.h"
 #include "key.h"
@@ -106,7 +107,7 @@ static int __init nf_ovpn_init(void)
 {
 	int err;
 
-	nf_ovpn_wq = alloc_workqueue("nf_ovpn", 0, 0);
+	nf_ovpn_wq = alloc_workqueue("nf_ovpn", NF_OVPN_WQ_PERCPU, 0);
 	if (!nf_ovpn_wq)
 		return -ENOMEM;
 	err = register_pernet_subsys(&nf_ovpn_net_ops);

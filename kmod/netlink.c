@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 
+#include "compat.h"
 #include "instance.h"
 #include "key.h"
 #include "netlink.h"
@@ -743,9 +744,8 @@ static int nl_peer_dump_start(struct netlink_callback *cb)
  */
 static int nl_peer_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *dinfo = genl_dumpit_info(cb);
 	struct nf_ovpn_net *on = nf_ovpn_pernet(sock_net(cb->skb->sk));
-	struct nlattr *ifattr = dinfo->attrs[NF_OVPN_A_IFINDEX];
+	struct nlattr *ifattr = nf_ovpn_dump_attrs(cb)[NF_OVPN_A_IFINDEX];
 	struct nf_ovpn_inst *inst;
 	struct nf_ovpn_peer *peer;
 	long pos = 0;

@@ -19,6 +19,7 @@
 #include "datapath.h"
 #include "quota.h"
 #include "netlink.h"
+#include "compat.h"
 #include "peer.h"
 
 atomic_t nf_ovpn_nr_peers = ATOMIC_INIT(0);
@@ -468,7 +469,7 @@ static void peer_ka_arm(struct nf_ovpn_peer *peer)
 
 static void peer_ka_timer(struct timer_list *t)
 {
-	struct nf_ovpn_peer *peer = from_timer(peer, t, ka_timer);
+	struct nf_ovpn_peer *peer = timer_container_of(peer, t, ka_timer);
 	unsigned long now = jiffies;
 
 	if (READ_ONCE(peer->dead))
@@ -649,7 +650,7 @@ static void peer_finish(struct nf_ovpn_peer *peer, struct genl_info *info)
 
 	nf_ovpn_nl_notify_peer_del(peer, peer->del_reason, peer->gone_keys, info);
 	/* a running handler re-arms only while !dead */
-	if (del_timer_sync(&peer->ka_timer))
+	if (timer_delete_sync(&peer->ka_timer))
 		nf_ovpn_peer_put(peer);
 	for (slot = 0; slot < ARRAY_SIZE(peer->gone_keys); slot++) {
 		if (peer->gone_keys[slot])

@@ -391,7 +391,7 @@ static unsigned int rx_gso(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 		__skb_pull(seg, skb_network_offset(seg));
 		verdict = rx_inst(inst, seg, state, uh_off);
 		if (verdict == NF_ACCEPT)
-			verdict = nf_ovpn_ct_confirm(seg, state->pf);
+			verdict = nf_ovpn_ct_confirm(seg, state);
 		if (verdict == NF_ACCEPT)
 			state->okfn(state->net, state->sk, seg);
 		else if (verdict != NF_STOLEN)
@@ -497,7 +497,7 @@ static unsigned int rx_inst(struct nf_ovpn_inst *inst, struct sk_buff *skb,
 	}
 
 	/* a stolen packet never reaches the CONFIRM hook */
-	verdict = nf_ovpn_ct_confirm(skb, state->pf);
+	verdict = nf_ovpn_ct_confirm(skb, state);
 	if (verdict != NF_ACCEPT) {
 		nf_ovpn_key_put(key);
 		nf_ovpn_peer_put(peer);

@@ -411,16 +411,10 @@ static void tx_fragment(struct tx_ctx *c, struct sk_buff *skb,
 	this_cpu_write(tx_frag_ctx, c);
 	if (c->pf == NFPROTO_IPV4) {
 		ip_do_fragment(c->net, c->sk, skb, tx_frag_output);
-	} else {
-		const struct nf_ipv6_ops *v6ops = nf_get_ipv6_ops();
-
-		if (v6ops && v6ops->fragment) {
-			v6ops->fragment(c->net, c->sk, skb, tx_frag_output);
-		} else {
-			nf_ovpn_dp_count(c->inst, c->peer,
-					 NF_OVPN_A_STATS_DROP_MTU, 1);
-			kfree_skb(skb);
-		}
+	} else if (nf_ovpn_ip6_fragment(c->net, c->sk, skb,
+					tx_frag_output) == -EAFNOSUPPORT) {
+		nf_ovpn_dp_count(c->inst, c->peer, NF_OVPN_A_STATS_DROP_MTU, 1);
+		kfree_skb(skb);
 	}
 	this_cpu_write(tx_frag_ctx, prev);
 }
@@ -617,7 +611,7 @@ unsigned int nf_ovpn_tx_hook(void *priv, struct sk_buff *skb,
 	}
 
 	/* a stolen packet never reaches the CONFIRM hook */
-	verdict = nf_ovpn_ct_confirm(skb, state->pf);
+	verdict = nf_ovpn_ct_confirm(skb, state);
 	if (verdict != NF_ACCEPT)
 		return verdict;
 

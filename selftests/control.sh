@@ -58,11 +58,11 @@ check "instance add" nf instance add tun0 port 1194 local 10.0.0.1
 check_not "second instance on the same device refused" nf instance add tun0 port 1196
 check "peer add with vpn-ip, iroute, keepalive" \
 	nf peer add tun0 1 remote 10.0.0.2 1194 vpn-ip 10.8.0.2 \
-	vpn-ip fd00::2 iroute 192.168.50.0/24 keepalive 10 60
+	vpn-ip fd00::2 iroute 192.168.50.0/24 keepalive 10 120
 check_not "duplicate peer-id refused" nf peer add tun0 1 remote 10.0.0.3 1194
 check_eq "peer shows its VPN address" 10.8.0.2 "$(peer_json tun0 1 | jq -r .vpn_ipv4)"
 check_eq "peer shows its iroute" '["192.168.50.0/24"]' "$(peer_json tun0 1 | jq -c .iroutes)"
-check_eq "peer shows keepalive" "10 60" \
+check_eq "peer shows keepalive" "10 120" \
 	"$(peer_json tun0 1 | jq -r '"\(.keepalive_interval) \(.keepalive_timeout)"')"
 
 for c in AES-128-GCM AES-256-GCM CHACHA20-POLY1305; do
@@ -106,7 +106,7 @@ tun1=$(ip -n c1 -o link show tun1 | cut -d: -f1)
 ip netns exec c1 python3 "$SELFTESTS/tools/nlraw.py" --hold INST_NEW IFINDEX=u32:"$tun1" \
 	INST={ INST_LOCAL_PORT=be16:1195 } > "$tmp/hold" 2>&1 &
 hold_pid=$!
-check "socket-owned instance created" wait_for 10 grep -q 'errno=0' "$tmp/hold"
+check "socket-owned instance created" wait_for 30 grep -q 'errno=0' "$tmp/hold"
 check "it is listed" bash -c "$(declare -f nf ns); NFOVPN=$NFOVPN; nf show --json | jq -e '.instances[] | select(.ifname==\"tun1\")'"
 kill -9 "$hold_pid"
 wait "$hold_pid" 2>/dev/null

@@ -137,12 +137,14 @@ check "key swap: traffic still flows" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
 # RPS on veth0 (two CPUs) hashes the outer datagrams; the decrypted packets
 # are routed on to fqa, whose fq qdisc sorts packets without a socket into
 # flows by that same hash.  16 inner flows in one outer flow: had they kept
-# the outer hash, fq would see one flow.
+# the outer hash, fq would see one flow.  A per-flow maxrate (far above
+# what the guest moves) keeps fq off its fast path for an idle qdisc
+# (6.7+), which queues packets without making flows.
 hash_setup() {
 	echo 3 | ns srv tee /sys/class/net/veth0/queues/rx-0/rps_cpus >/dev/null &&
 	ip -n srv link add fqa type veth peer name fqb &&
 	ip -n srv link set fqa arp off up && ip -n srv link set fqb up &&
-	ns srv tc qdisc add dev fqa root fq &&
+	ns srv tc qdisc add dev fqa root fq maxrate 10gbit &&
 	ip -n srv route add 10.9.0.0/24 dev fqa &&
 	ns srv sysctl -qw net.ipv4.ip_forward=1 &&
 	ip -n cli route add 10.9.0.0/24 dev tun1

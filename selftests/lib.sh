@@ -6,7 +6,16 @@
 ksft_skip=4
 SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SELFTESTS/.." && pwd)
-NFOVPN_KO=${NFOVPN_KO:-$TOP/kmod/nf_ovpn.ko}
+# the module built in place when it is for the running kernel, else the
+# copy scripts/kbuild.sh --copy built for it
+if [ -z "${NFOVPN_KO:-}" ]; then
+	NFOVPN_KO=$TOP/kmod/nf_ovpn.ko
+	case "$(modinfo -F vermagic "$NFOVPN_KO" 2>/dev/null)" in
+	"$(uname -r) "*) ;;
+	*) [ -f "$TOP/build/ko/$(uname -r)/kmod/nf_ovpn.ko" ] &&
+		NFOVPN_KO=$TOP/build/ko/$(uname -r)/kmod/nf_ovpn.ko ;;
+	esac
+fi
 NFOVPN=${NFOVPN:-$TOP/genl-tool/nfovpn}
 OVPN_PEER=${OVPN_PEER:-$TOP/selftests/tools/ovpn-peer}
 XFER=$SELFTESTS/tools/xfer.py

@@ -1,92 +1,167 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Host side of the VM selftests.  With test names: one guest runs those.
-# Without: the tests of tests.list are split across guests booted side by
-# side (one per host core, at most 4; NFOVPN_VM_SHARDS overrides), because
-# a TCG guest runs on one host thread and the whole list in one guest takes
-# longer than CI allows.  The split balances the seconds tests.list gives
-# each test; within a guest the tests keep the list's order.
+# Host side of the VM selftests.
+#
+#   run.sh [TEST...]      with test names: one guest (6.1) runs those
+#   run.sh                the tests of tests.list on the kernel lines of
+#                         NFOVPN_KERNELS (default "6.1 6.12")
+#
+# Every test runs on 6.1.  Another line runs the tests whose third field in
+# tests.list names it (e.g. "6.12,7"), or every test when NFOVPN_ALL=1
+# (make check-all).  A third field "=LINES" names the only kernels a test
+# runs on (what needs a driver only newer kernels have).  A guest boots one kernel, so the work is cut into
+# guests per kernel; the guests run in as many slots side by side as the
+# host has cores (at most 4; NFOVPN_VM_SHARDS overrides), because a TCG
+# guest runs on one host thread.  The cut balances the seconds tests.list
+# gives each test; within a guest the tests keep the list's order.
+# Each kernel's module is built beforehand (scripts/kbuild.sh --copy for
+# any kernel but the machine's own 6.1).
 #
 # A guest's run fails when its kernel log shows a bug report or it does not
 # finish, even if every test said ok; the summary line accounts for that.
 # Last line: `N passed, N failed, N skipped` over all guests.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
 timeout=${NFOVPN_VM_TIMEOUT:-2700}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-shards=()
+# one line per guest: SLOT LINE TEST...
 if [ $# -gt 0 ]; then
-	shards=("$*")
+	echo "1 6.1 $*" > "$tmp/plan"
 else
 	n=${NFOVPN_VM_SHARDS:-$(nproc)}
 	[ "$n" -ge 1 ] 2>/dev/null || n=1
 	[ "$n" -gt 4 ] && n=4
-	# longest first onto the guest with the least so far, then each guest's
-	# tests back into list order
-	mapfile -t shards < <(awk -v n="$n" '
-		!/^#/ && NF { name[++c] = $1; w[c] = ($2 == "" ? 60 : $2) }
+	# contiguous runs of (line, test) onto slots of about equal seconds;
+	# a test that would more than half overflow its slot opens the next
+	awk -v n="$n" -v lines="${NFOVPN_KERNELS:-6.1 6.12}" \
+	    -v all="${NFOVPN_ALL:-0}" '
+		!/^#/ && NF {
+			t[++c] = $1; w[c] = ($2 == "" ? 60 : $2)
+			# "=LINES": on those kernels only, in every mode
+			only[c] = substr($3, 1, 1) == "="
+			on[c] = "," (only[c] ? substr($3, 2) : $3) ","
+		}
 		END {
-			for (i = 1; i <= c; i++) done[i] = 0
-			for (k = 1; k <= c; k++) {
-				best = 0
+			nl = split(lines, L, " ")
+			for (k = 1; k <= nl; k++)
 				for (i = 1; i <= c; i++)
-					if (!done[i] && (!best || w[i] > w[best]))
-						best = i
-				done[best] = 1
-				g = 1
-				for (j = 2; j <= n; j++)
-					if (load[j] < load[g])
-						g = j
-				load[g] += w[best]
-				shard[best] = g
+					if (index(on[i], "," L[k] ",") ||
+					    (!only[i] && (L[k] == "6.1" || all == 1))) {
+						m++; il[m] = L[k]; it[m] = t[i]
+						iw[m] = w[i]; total += w[i]
+					}
+			cap = total / n
+			s = 1
+			for (j = 1; j <= m; j++) {
+				if (load[s] > 0 && load[s] + iw[j] / 2 > cap && s < n)
+					s++
+				load[s] += iw[j]
+				# no guest longer than about 25 minutes: one that
+				# hangs late loses less, and its timeout stays apart
+				# from a slow but healthy run
+				b = s " " il[j]
+				g = b " " gen[b] + 0
+				if ((g in guest) && gl[guest[g]] + iw[j] > 1500)
+					g = b " " ++gen[b]
+				if (!(g in guest)) {
+					guest[g] = ++ng
+					order[ng] = g
+				}
+				tests[guest[g]] = tests[guest[g]] " " it[j]
+				gl[guest[g]] += iw[j]
 			}
-			for (g = 1; g <= n; g++) {
-				line = ""
-				for (i = 1; i <= c; i++)
-					if (shard[i] == g)
-						line = line (line == "" ? "" : " ") name[i]
-				if (line != "")
-					print line
+			for (k = 1; k <= ng; k++) {
+				split(order[k], o, " ")
+				print o[1] " " o[2] tests[k]
 			}
-		}' "$here/tests.list")
+		}' "$here/tests.list" > "$tmp/plan"
 fi
 
-pids=()
-for i in "${!shards[@]}"; do
-	name=selftests
-	[ ${#shards[@]} -gt 1 ] && name=selftests-$((i + 1))
-	# shellcheck disable=SC2086 # a shard is a list of test names
-	"$here/vm/run-vm.sh" --timeout "$timeout" --name "$name" -- \
-		bash selftests/guest-run.sh ${shards[$i]} > "$tmp/out.$i" 2>&1 &
-	pids+=($!)
+# NFOVPN_VM_PLAN=1: only show how the work is cut
+if [ "${NFOVPN_VM_PLAN:-0}" = 1 ]; then
+	cat "$tmp/plan"
+	exit 0
+fi
+
+# the modules for the kernels other than the machine's own
+while read -r _ line _; do
+	[ "$line" = 6.1 ] && continue
+	[ -f "$tmp/built.$line" ] && continue
+	# 7.x guests also run OpenVPN 2.7 from the trixie root (ovpn_beside.sh)
+	if [ "$line" = 7 ]; then
+		"$top/scripts/trixie-root.sh" "$("$top/scripts/kernels.sh" kver 7)" \
+			openvpn > "$tmp/root.$line" 2>&1 ||
+			{ echo "# no OpenVPN 2.7 in the trixie root:"; sed 's/^/#   /' "$tmp/root.$line"; }
+	fi
+	if "$top/scripts/kbuild.sh" "$line" --copy > "$tmp/kbuild.$line" 2>&1; then
+		touch "$tmp/built.$line"
+	else
+		echo "not ok - nf_ovpn.ko for Linux $line does not build:"
+		tail -n 15 "$tmp/kbuild.$line" | sed 's/^/#   /'
+		touch "$tmp/broken.$line"
+	fi
+done < "$tmp/plan"
+
+ng=$(wc -l < "$tmp/plan")
+# each slot boots its guests one after another
+for s in $(cut -d' ' -f1 "$tmp/plan" | sort -un); do
+	(
+		i=0
+		while read -r slot line tests; do
+			i=$((i + 1))
+			[ "$slot" = "$s" ] || continue
+			[ -f "$tmp/broken.$line" ] && continue
+			name=selftests
+			[ "$ng" -gt 1 ] && name=selftests-$i
+			[ "$line" != 6.1 ] && name=$name-$line
+			# shellcheck disable=SC2086 # a list of test names
+			"$here/vm/run-vm.sh" --timeout "$timeout" --name "$name" \
+				--kver "$line" -- bash selftests/guest-run.sh $tests \
+				> "$tmp/out.$i" 2>&1
+			echo $? > "$tmp/rc.$i"
+		done < "$tmp/plan"
+	) &
 done
+wait
 
 passed=0 failed=0 skipped=0
-for i in "${!shards[@]}"; do
-	wait "${pids[$i]}"
-	rc=$?
+i=0
+while read -r slot line tests; do
+	i=$((i + 1))
 	out=$tmp/out.$i
-	[ ${#shards[@]} -gt 1 ] && echo "# guest $((i + 1)) of ${#shards[@]}: ${shards[$i]}"
-	cat "$out"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
-	if [ -z "$line" ]; then
-		echo "not ok - guest $((i + 1)) produced no summary (run-vm exit $rc)"
+	[ "$ng" -gt 1 ] && echo "# guest $i of $ng (Linux $line): $tests"
+	if [ -f "$tmp/broken.$line" ]; then
+		echo "not ok - guest $i: no module for Linux $line"
 		failed=$((failed + 1))
 		continue
 	fi
-	p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	# results of other kernels say which kernel they are from
+	if [ "$line" = 6.1 ]; then
+		cat "$out"
+	else
+		sed -E "s/^((not )?ok [0-9]+ )/\1[Linux $line] /" "$out"
+	fi
+	rc=$(cat "$tmp/rc.$i" 2>/dev/null || echo 1)
+	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$sum" ]; then
+		echo "not ok - guest $i produced no summary (run-vm exit $rc)"
+		failed=$((failed + 1))
+		continue
+	fi
+	p=$(echo "$sum" | sed -E 's/^([0-9]+) passed.*/\1/')
+	f=$(echo "$sum" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	s=0
-	echo "$line" | grep -q skipped && s=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/')
+	echo "$sum" | grep -q skipped && s=$(echo "$sum" | sed -E 's/.* ([0-9]+) skipped.*/\1/')
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		echo "not ok - guest $((i + 1)): VM run failed (exit $rc): guest kernel log or timeout"
+		echo "not ok - guest $i: VM run failed (exit $rc): guest kernel log or timeout"
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-done
+done < "$tmp/plan"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

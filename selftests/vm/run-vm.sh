@@ -6,7 +6,8 @@
 # fails, when the guest does not finish in time, or when the guest's kernel
 # log shows a bug report (dmesg-check.sh).
 #
-# Usage: run-vm.sh [--timeout SEC] [--name NAME] [--kver KVER] -- CMD [ARGS...]
+# Usage: run-vm.sh [--timeout SEC] [--name NAME] [--kver KVER|LINE] -- CMD [ARGS...]
+#   KVER: a kernel release; LINE: 6.1, 6.12 or 7 (scripts/kernels.sh)
 #   CMD runs under bash in the guest, in the work tree's top directory.
 #   Results land in build/vm/NAME/: console.log output.log dmesg.log rc
 #   Debugging: NFOVPN_QEMU_EXTRA adds QEMU options (e.g. a -monitor socket),
@@ -30,17 +31,28 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || { echo "run-vm: no command given" >&2; exit 2; }
-[ -n "$kver" ] || kver=$("$top/scripts/kver.sh") || exit 1
+case "$kver" in
+'') kver=$("$top/scripts/kver.sh") || exit 1 ;;
+6.1|6.12|7) kver=$("$top/scripts/kernels.sh" fetch "$kver") || exit 1 ;;
+esac
 
+# the machine's own kernels, else one scripts/kernels.sh unpacked
 kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || { echo "run-vm: $kernel missing (apt-get install linux-image-$kver, or run 'make deps')" >&2; exit 1; }
+modroot=/
+modules_arg=
+if [ ! -r "$kernel" ] && [ -r "$top/build/kernels/$kver/root/boot/vmlinuz-$kver" ]; then
+	modroot=$top/build/kernels/$kver/root
+	kernel=$modroot/boot/vmlinuz-$kver
+	modules_arg=nfovpn.modules=$modroot/lib/modules
+fi
+[ -r "$kernel" ] || { echo "run-vm: $kernel missing (apt-get install linux-image-$kver, 'make deps', or 'scripts/kernels.sh fetch LINE')" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null ||
 	{ echo "run-vm: qemu-system-x86_64 missing (run 'make deps')" >&2; exit 1; }
 
 initrd=$top/build/vm/initramfs-$kver.cpio.gz
 if [ ! -f "$initrd" ] || [ "$here/stage1-init" -nt "$initrd" ] ||
    [ "$here/initramfs.sh" -nt "$initrd" ]; then
-	"$here/initramfs.sh" "$kver" "$initrd" || exit 1
+	"$here/initramfs.sh" "$kver" "$initrd" "$modroot" || exit 1
 fi
 
 res=$top/build/vm/$name
@@ -66,7 +78,7 @@ timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-fsdev local,id=w,path="$top",security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=w,mount_tag=worktree \
 	${NFOVPN_QEMU_EXTRA:-} \
-	-append "console=ttyS0 panic=-1 loglevel=4 quiet ${NFOVPN_APPEND:-} nfovpn.tree=$top nfovpn.result=$res" \
+	-append "console=ttyS0 panic=-1 loglevel=4 quiet ${NFOVPN_APPEND:-} nfovpn.tree=$top nfovpn.result=$res $modules_arg" \
 	< /dev/null > "$res/console.log" 2>&1
 qrc=$?
 
