@@ -235,21 +235,20 @@ static inline void nf_ovpn_dev_tx_add(struct net_device *dev,
 /*
  * UDP tunnel transmit.  The outer packet is built without a socket (sk
  * NULL): the OpenVPN socket lives in userspace and the module never holds
- * it.  6.16 ("ipv4: ip_tunnel: Add ipcb_flags" for multicast routing of
- * the underlay) added the IPCB/IP6CB flags argument, 0 here as before.
+ * it.  6.16 added an IPCB/IP6CB flags argument (for multicast routing of
+ * the tunnel's underlay), 0 here as before.
  */
-#if NF_OVPN_KV < 616
-#define NF_OVPN_TUNNEL_CB_FLAGS
-#else
-#define NF_OVPN_TUNNEL_CB_FLAGS	, 0
-#endif
-
 static inline void nf_ovpn_udp4_xmit(struct rtable *rt, struct sk_buff *skb,
 				     __be32 src, __be32 dst, u8 ttl,
 				     __be16 sport, __be16 dport)
 {
+#if NF_OVPN_KV < 616
 	udp_tunnel_xmit_skb(rt, NULL, skb, src, dst, 0, ttl, 0, sport, dport,
-			    false, false NF_OVPN_TUNNEL_CB_FLAGS);
+			    false, false);
+#else
+	udp_tunnel_xmit_skb(rt, NULL, skb, src, dst, 0, ttl, 0, sport, dport,
+			    false, false, 0);
+#endif
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -258,8 +257,13 @@ static inline void nf_ovpn_udp6_xmit(struct dst_entry *dst,
 				     struct in6_addr *src, struct in6_addr *dst6,
 				     u8 ttl, __be16 sport, __be16 dport)
 {
+#if NF_OVPN_KV < 616
 	udp_tunnel6_xmit_skb(dst, NULL, skb, NULL, src, dst6, 0, ttl, 0,
-			     sport, dport, false NF_OVPN_TUNNEL_CB_FLAGS);
+			     sport, dport, false);
+#else
+	udp_tunnel6_xmit_skb(dst, NULL, skb, NULL, src, dst6, 0, ttl, 0,
+			     sport, dport, false, 0);
+#endif
 }
 
 /*
