@@ -5,7 +5,7 @@
 # tests, then the VM selftests.  Every stage reports; the last line is the
 # sum: `N passed, N failed[, N skipped]`.  Exit status 1 on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 top=$PWD
 logs=$top/build/check
 rm -rf "$logs"
@@ -23,14 +23,14 @@ note() { printf '%s\n' "$*"; }
 
 # stage_cmd NAME CMD...: one pass or fail from the command's exit status
 stage_cmd() {
-	local name=$1 log
+	local name=$1 log t0=$SECONDS
 	shift
 	log=$logs/$(echo "$name" | tr ' /' '__').log
 	if "$@" > "$log" 2>&1; then
-		note "ok - $name"
+		note "ok - $name ($((SECONDS - t0)) s)"
 		passed=$((passed + 1))
 	else
-		note "not ok - $name (log: ${log#"$top"/})"
+		note "not ok - $name ($((SECONDS - t0)) s, log: ${log#"$top"/})"
 		tail -n 25 "$log" | sed 's/^/    /'
 		failed=$((failed + 1))
 		failures+=("$name")
@@ -39,7 +39,7 @@ stage_cmd() {
 
 # stage_tests NAME CMD...: a test runner whose last summary line is added in
 stage_tests() {
-	local name=$1 log line p f s rc
+	local name=$1 log line p f s rc t0=$SECONDS
 	shift
 	log=$logs/$(echo "$name" | tr ' /' '__').log
 	"$@" > "$log" 2>&1
@@ -73,10 +73,11 @@ stage_tests() {
 		failures+=("$name")
 		# the failed checks inside a failed test script, so that the
 		# tail of the run (all CI keeps) says which check it was
-		failed_checks+=("$(grep -E '^#[[:space:]]+not ok|^# .*: (timed out|kernel log not clean)' \
-			"$log" | head -n 12 | sed "s/^/    [$name] /")")
+		# with the first lines of their diagnostics
+		failed_checks+=("$(grep -A4 -E '^(#[[:space:]]+)?not ok|^# .*: (timed out|kernel log not clean)' \
+			"$log" | grep -v '^--$' | head -n 40 | sed "s/^/    [$name] /")")
 	fi
-	note "$name: $line"
+	note "$name: $line ($((SECONDS - t0)) s)"
 }
 
 # kernel build: W=1 must be silent about our own files
@@ -157,6 +158,7 @@ if [ ${#failures[@]} -gt 0 ]; then
 		[ -n "$c" ] && printf '%s\n' "$c"
 	done
 fi
+note "# check took $SECONDS s"
 if [ "$skipped" != 0 ]; then
 	note "$passed passed, $failed failed, $skipped skipped"
 else
