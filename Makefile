@@ -10,6 +10,7 @@
 #   make deps     installs the Debian packages everything needs
 #   make style    checkpatch on the kernel sources
 #   make bench    every data path in one guest -> build/bench/ (~25 min)
+#   make fuzz     libFuzzer on the header parser and the replay window (~20 min)
 #
 # KVER defaults to the running kernel when its build tree exists, otherwise
 # to the newest installed Debian linux-headers-*-amd64 (scripts/kver.sh).
@@ -21,7 +22,7 @@ export KVER
 
 SUBDIRS_USER := $(wildcard genl-tool selftests/tools tests/unit)
 
-.PHONY: all module sparse userspace openvpn check check-all demo deps style clean help bench
+.PHONY: all module sparse userspace openvpn check check-all demo deps style clean help bench fuzz
 
 all: module userspace openvpn
 
@@ -64,6 +65,11 @@ check-all: deps
 demo: deps
 	@bash scripts/demo.sh
 
+# libFuzzer on the parser and the replay window, 10 min each (make check
+# runs 30 s each)
+fuzz: deps
+	@$(MAKE) -s -C tests/fuzz fuzz
+
 # not part of check (slow, noisy); selftests/bench_smoke.sh is
 bench:
 	@bash scripts/deps.sh bench
@@ -76,7 +82,8 @@ style:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	@for d in $(SUBDIRS_USER); do $(MAKE) -C $$d clean; done
+	-$(MAKE) -C tests/fuzz clean
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,16p' Makefile

@@ -143,6 +143,7 @@ stage_cmd "build: patched OpenVPN 2.6.14 (openvpn-patches/)" bash scripts/openvp
 [ -f tests/unit/Makefile ] && stage_tests "unit" make -s -C tests/unit test
 [ -f genl-tool/Makefile ] && stage_tests "cli-unit" make -s -C genl-tool test
 [ -f selftests/tools/Makefile ] && stage_tests "peer-tool" make -s -C selftests/tools test
+stage_tests "fuzz (libFuzzer, 30 s per target)" make -s -C tests/fuzz smoke
 stage_tests "vm-runner" selftests/vm/test-runner.sh
 stage_tests "vm-selftests" selftests/run.sh
 
