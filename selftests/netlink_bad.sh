@@ -14,12 +14,31 @@ need_root
 need_cmd ip python3 jq setpriv
 [ -x "$NFOVPN" ] || skip_all "nfovpn not built"
 
+TMP=$(mktemp -d)
+RAW_PID=
 cleanup() {
+	[ -n "$RAW_PID" ] && kill "$RAW_PID" 2>/dev/null
 	ip netns del nb 2>/dev/null
+	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-raw() { ip netns exec nb python3 "$SELFTESTS/tools/nlraw.py" "$@"; }
+# one nlraw.py for the whole test (--lines): a Python start costs seconds
+# in the guest.  Requests go to fd 3, answers come from fd 4.
+raw_start() {
+	mkfifo "$TMP/req" "$TMP/ans" || return 1
+	ip netns exec nb python3 "$SELFTESTS/tools/nlraw.py" --lines \
+		<"$TMP/req" >"$TMP/ans" 2>"$TMP/raw.err" &
+	RAW_PID=$!
+	exec 3>"$TMP/req" 4<"$TMP/ans"
+}
+raw() {
+	local line
+	printf '%q ' "$@" >&3
+	echo >&3
+	IFS= read -r -t 60 line <&4 || line="errno=none msg=nlraw.py did not answer"
+	printf '%s\n' "$line"
+}
 # expect DESC ERRNO MSG-REGEX CMD ATTR...
 expect() {
 	local desc=$1 errno=$2 re=$3 out
@@ -41,6 +60,8 @@ dmesg_mark
 check "module loads" load_module
 check "namespace with tun0" bash -c "ip netns add nb && ip -n nb link set lo up &&
 	ip -n nb tuntap add dev tun0 mode tun && ip -n nb link set tun0 up"
+raw_start	# not in check's subshell: the descriptors are this shell's
+check "one nlraw.py serves the requests" kill -0 "$RAW_PID"
 tun=$(ip -n nb -o link show tun0 | cut -d: -f1)
 lo=$(ip -n nb -o link show lo | cut -d: -f1)
 

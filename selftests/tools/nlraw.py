@@ -11,6 +11,7 @@ expression language on the command line:
     nlraw.py --notify CMD ATTR...
     nlraw.py --join
     nlraw.py --reserved N CMD ATTR...
+    nlraw.py --hex [--dump] CMD ATTR...
     ATTR := TYPE=u8:N | TYPE=u16:N | TYPE=be16:N | TYPE=u32:N | TYPE=hex:HEX
           | TYPE=str:TEXT | TYPE=flag | TYPE={ ATTR... } | raw:HEX
 TYPE is a number or a NAME from kmod/uapi/nf_ovpn.h without its prefix
@@ -23,10 +24,18 @@ such as the patched OpenVPN makes of a notification the kernel would send
 only in a rare race.  Prints `sent to group N`.
 --join tries to join the "peers" group and prints `errno=N msg=...`.
 --reserved N puts N into the generic netlink header's reserved field.
+--hex prints every message of the answer in hex, a line each, before
+the errno line; --dump (after --hex) asks for a dump.
+
+    nlraw.py --lines
+reads requests from stdin, one per line, each the arguments above in shell
+quoting, and answers each with one line: Python starts once for a whole
+test, which matters in a slow guest.
 """
 import os
 import signal
 import re
+import shlex
 import socket
 import struct
 import sys
@@ -42,6 +51,8 @@ CTRL_ATTR_MCAST_GRP_ID = 2
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_DUMP = 0x300
 NETLINK_EXT_ACK = 11
 NETLINK_ADD_MEMBERSHIP = 1
 NLMSGERR_ATTR_MSG = 1
@@ -128,20 +139,26 @@ def parse(tokens):
     return out
 
 
-def request(sock, family, cmd, payload, seq, reserved=0):
+def request(sock, family, cmd, payload, seq, reserved=0, flags=0, replies=None):
+    """send, wait for the ACK or error (or a dump's DONE); the messages
+    before it go to @replies when given"""
     genl = struct.pack("=BBH", cmd, 1, reserved)
     msg = genl + payload
-    hdr = struct.pack("=IHHII", 16 + len(msg), family, NLM_F_REQUEST | NLM_F_ACK,
-                      seq, 0)
+    hdr = struct.pack("=IHHII", 16 + len(msg), family,
+                      NLM_F_REQUEST | NLM_F_ACK | flags, seq, 0)
     sock.send(hdr + msg)
     while True:
-        data = sock.recv(65536)
+        data = sock.recv(1 << 20)
         off = 0
         while off < len(data):
-            length, mtype, flags, rseq, _ = struct.unpack_from("=IHHII", data, off)
+            length, mtype, mflags, rseq, _ = struct.unpack_from("=IHHII", data, off)
             if mtype == NLMSG_ERROR:
                 err = -struct.unpack_from("=i", data, off + 16)[0]
-                return err, extack_msg(data[off:off + length], flags)
+                return err, extack_msg(data[off:off + length], mflags)
+            if mtype == NLMSG_DONE:
+                return 0, "done"
+            if replies is not None:
+                replies.append(data[off:off + length])
             off += (length + 3) & ~3
 
 
@@ -218,9 +235,33 @@ def join(sock, groups):
     return 0
 
 
+def lines():
+    """--lines: one request per line of stdin, one answer line each"""
+    for line in sys.stdin:
+        args = shlex.split(line)
+        if not args:
+            continue
+        if args[0] in ("--lines", "--hold"):
+            print("errno=usage msg=%s not in --lines mode" % args[0], flush=True)
+            continue
+        try:
+            if main(["nlraw.py"] + args) == 2:
+                print("errno=usage msg=bad request", flush=True)
+        except SystemExit as e:
+            print("errno=exit msg=%s" % e, flush=True)
+        except (ValueError, KeyError, IndexError) as e:
+            print("errno=usage msg=%s" % e, flush=True)
+    return 0
+
+
 def main(argv):
-    mode, reserved = None, 0
-    if len(argv) > 1 and argv[1] in ("--hold", "--notify", "--join"):
+    if len(argv) == 2 and argv[1] == "--lines":
+        return lines()
+    mode, reserved, flags = None, 0, 0
+    if len(argv) > 2 and argv[1] == "--hex" and argv[2] == "--dump":
+        flags = NLM_F_DUMP
+        argv = argv[:2] + argv[3:]
+    if len(argv) > 1 and argv[1] in ("--hold", "--notify", "--join", "--hex"):
         mode = argv[1]
         argv = argv[1:]
     elif len(argv) > 2 and argv[1] == "--reserved":
@@ -246,10 +287,14 @@ def main(argv):
         notify(sock, fam, groups, cmdno, payload)
         return 0
     try:
-        err, msg = request(sock, fam, cmdno, payload, 2, reserved)
+        replies = [] if mode == "--hex" else None
+        err, msg = request(sock, fam, cmdno, payload, 2, reserved, flags,
+                           replies)
     except socket.timeout:
         print("errno=timeout msg=no answer within 10 s", flush=True)
         return 1
+    for r in replies or []:
+        print(r.hex())
     print("errno=%d msg=%s" % (err, msg), flush=True)
     while mode == "--hold":
         signal.pause()
