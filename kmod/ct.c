@@ -18,10 +18,6 @@
  * helper is another object, so tag_of() does not match.
  */
 
-#include <linux/ip.h>
-#include <linux/ipv6.h>
-#include <net/ip.h>
-#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 
@@ -157,19 +153,25 @@ void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
 }
 
 /*
- * PREROUTING, after conntrack: the first packet of a flow coming out of
- * the tunnel (decrypted by rx.c, or written to tun by userspace OpenVPN)
- * names the peer by its inner source address.  Replies going back into
- * the tunnel then find that peer from the tag (tx.c).
+ * LOCAL_IN and POST_ROUTING, just before confirm: the first packet of a
+ * flow that came out of the tunnel (decrypted by rx.c, or written to tun
+ * by userspace OpenVPN) names the peer by its inner source address as
+ * conntrack first saw it, before any NAT.  Replies going back into the
+ * tunnel then find that peer from the tag (tx.c).
+ *
+ * As late as this and no earlier: the helper area holds one helper, and
+ * every ruleset (nft "ct helper set", iptables CT --helper) must have had
+ * its chance to attach an ALG (ftp, sip, tftp, ...) first; such a flow
+ * keeps its ALG and goes untagged, its packets found by address instead.
  */
 unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
+	const struct nf_conntrack_tuple *orig;
 	enum ip_conntrack_info ctinfo;
 	struct nf_ovpn_peer *peer;
 	struct nf_ovpn_inst *inst;
 	struct nf_conn *ct;
-	const void *saddr;
 	u32 route_gen;
 	u8 family;
 
@@ -178,19 +180,18 @@ unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 	    nfct_help(ct))
 		return NF_ACCEPT;
 
-	inst = nf_ovpn_inst_by_dev_rcu(state->in);
+	/* POST_ROUTING has no input device: the arrival one is skb_iif */
+	if (state->in)
+		inst = nf_ovpn_inst_by_dev_rcu(state->in);
+	else
+		inst = nf_ovpn_inst_by_ifindex_rcu(state->net, skb->skb_iif);
 	if (!inst)
 		return NF_ACCEPT;
 
-	if (state->pf == NFPROTO_IPV4) {
-		family = AF_INET;
-		saddr = &ip_hdr(skb)->saddr;
-	} else {
-		family = AF_INET6;
-		saddr = &ipv6_hdr(skb)->saddr;
-	}
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	family = nf_ct_l3num(ct) == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	route_gen = smp_load_acquire(&inst->route_gen);	/* see tx_peer_rcu() */
-	peer = nf_ovpn_dp_peer_by_addr_rcu(inst, family, saddr);
+	peer = nf_ovpn_dp_peer_by_addr_rcu(inst, family, &orig->src.u3);
 	if (!peer)
 		return NF_ACCEPT;
 

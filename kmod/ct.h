@@ -60,7 +60,9 @@ bool nf_ovpn_ct_tag_get(const struct nf_conn *ct, struct nf_ovpn_ct_tag *tag);
 void nf_ovpn_ct_tag_update(struct nf_conn *ct, u32 peer_id, u32 peer_gen,
 			   u32 route_gen);
 
-/* PREROUTING hook: tag new inner flows coming out of an instance's tun */
+/* LOCAL_IN/POST_ROUTING hook, before confirm: tag new inner flows that
+ * came out of an instance's tun
+ */
 unsigned int nf_ovpn_ct_in_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state);
 

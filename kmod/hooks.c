@@ -4,9 +4,10 @@
  * helpers the RX, TX and tagging hooks share.
  *
  * Priorities, and why:
- *   PRE_ROUTING  NF_IP_PRI_CONNTRACK + 1   right after conntrack created
- *                the entry: tag new inner flows coming out of a tun
- *                (ct.c) before NAT or anything else looks at them.
+ *   LOCAL_IN and POST_ROUTING  CONNTRACK_CONFIRM - 2   tag new inner
+ *                flows that came out of a tun (ct.c): last thing before
+ *                confirm, so that a ruleset's conntrack helper (ftp, sip,
+ *                ...), attached anywhere before, keeps the helper area.
  *   LOCAL_IN     CONNTRACK_CONFIRM - 1     after every INPUT chain a
  *                ruleset can have (iptables, firewalld's nftables chain
  *                at filter + 10, nft chains at any priority up to
@@ -38,14 +39,26 @@ static const struct nf_hook_ops nf_ovpn_hook_ops[] = {
 	{
 		.hook		= nf_ovpn_ct_in_hook,
 		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= NF_IP_PRI_CONNTRACK + 1,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_CONNTRACK_CONFIRM - 2,
 	},
 	{
 		.hook		= nf_ovpn_ct_in_hook,
 		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_PRE_ROUTING,
-		.priority	= NF_IP6_PRI_CONNTRACK + 1,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_LAST - 2,
+	},
+	{
+		.hook		= nf_ovpn_ct_in_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK_CONFIRM - 2,
+	},
+	{
+		.hook		= nf_ovpn_ct_in_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP6_PRI_LAST - 2,
 	},
 	{
 		.hook		= nf_ovpn_rx_hook,

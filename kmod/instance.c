@@ -364,6 +364,19 @@ struct nf_ovpn_inst *nf_ovpn_inst_by_dev_rcu(const struct net_device *dev)
 	return NULL;
 }
 
+struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex_rcu(struct net *net, int ifindex)
+{
+	struct nf_ovpn_net *on = nf_ovpn_pernet(net);
+	struct nf_ovpn_inst *inst;
+
+	if (!ifindex)
+		return NULL;
+	list_for_each_entry_rcu(inst, &on->instances, node)
+		if (inst->ifindex == ifindex)
+			return inst;
+	return NULL;
+}
+
 /* ---- address table ---- */
 
 static u32 route_hash(u8 family, const void *addr)

@@ -143,6 +143,8 @@ struct nf_ovpn_inst *nf_ovpn_inst_by_sock_rcu(struct net *net,
 					      u8 family, const void *daddr,
 					      __be16 dport);
 struct nf_ovpn_inst *nf_ovpn_inst_by_dev_rcu(const struct net_device *dev);
+/* the same by the device's ifindex in @net (0: none) */
+struct nf_ovpn_inst *nf_ovpn_inst_by_ifindex_rcu(struct net *net, int ifindex);
 
 /* peer-id of the peer owning @addr (longest prefix), or -ENOENT */
 int nf_ovpn_inst_route_lookup_rcu(struct nf_ovpn_inst *inst, u8 family,

@@ -88,15 +88,6 @@ up() {
 	fi
 }
 
-# says PATTERN CMD...: CMD's output (it may fail) matches PATTERN
-says() {
-	local pat=$1 out
-	shift
-	out=$("$@" 2>&1)
-	printf '%s\n' "$out"
-	grep -Eiq "$pat" <<<"$out"
-}
-
 # received FILE: how many replies a ping run got
 received() {
 	sed -n 's/.* \([0-9]\+\) received.*/\1/p' "$1"
@@ -192,7 +183,7 @@ check_inc "conntrack -F: rx_packets keep rising" 1 rx_packets \
 check_inc "conntrack -F: tx_packets keep rising" 1 tx_packets \
 	ns srv ping -c 3 -i 0.2 -W 3 $VPN4_C
 check "conntrack -F: the new inner flows are tagged (helper=ovpn)" \
-	says 'helper=ovpn' ns srv conntrack -L -p icmp
+	output_has 'helper=ovpn' ns srv conntrack -L -p icmp
 check "conntrack -F mid-transfer: sha256 equal" \
 	at_half srv cli $VPN4_C 262144 ns srv conntrack -F
 counter_gt "conntrack -F mid-transfer: fast path carried it" 1 tx_packets \
@@ -214,18 +205,18 @@ check "gso: kernel log clean" dmesg_clean
 TOOBIG='message too long|frag needed|packet too big'
 ip -n srv link set tun0 mtu 1300
 check "mtu: srv ping -M do -s 1400 refused (EMSGSIZE)" \
-	says "$TOOBIG" ns srv ping -M "do" -s 1400 -c 1 -W 2 $VPN4_C
+	output_has "$TOOBIG" ns srv ping -M "do" -s 1400 -c 1 -W 2 $VPN4_C
 tx0=$(stat 1 tx_packets)
 check "mtu: srv ping -M dont -s 1400: fragmented, answered" \
 	ns srv ping -M dont -s 1400 -c 2 -i 0.3 -W 3 $VPN4_C
 counter_gt "mtu: each fragment encrypted (tx_packets)" 1 tx_packets \
 	$((tx0 + 3))
 check "mtu: srv ping -6 -M do -s 1400 refused (EMSGSIZE)" \
-	says "$TOOBIG" ns srv ping -6 -M "do" -s 1400 -c 1 -W 2 $VPN6_C
+	output_has "$TOOBIG" ns srv ping -6 -M "do" -s 1400 -c 1 -W 2 $VPN6_C
 check "mtu: srv ping -6 -M dont -s 1400: fragmented, answered" \
 	ns srv ping -6 -M dont -s 1400 -c 2 -i 0.3 -W 3 $VPN6_C
 check "mtu: lan ping -M do -s 1400: frag needed" \
-	says "$TOOBIG" ns lan ping -M "do" -s 1400 -c 2 -i 0.3 -W 2 $VPN4_C
+	output_has "$TOOBIG" ns lan ping -M "do" -s 1400 -c 2 -i 0.3 -W 2 $VPN4_C
 check "mtu: lan ping -M dont -s 1400 forwarded: fragmented, answered" \
 	ns lan ping -M dont -s 1400 -c 2 -i 0.3 -W 3 $VPN4_C
 # fragments of 1500 from the LAN, reassembled by conntrack, forwarded:
@@ -233,7 +224,7 @@ check "mtu: lan ping -M dont -s 1400 forwarded: fragmented, answered" \
 check "mtu: lan ping -M dont -s 3000 (LAN fragments > tun MTU): answered" \
 	ns lan ping -M dont -s 3000 -c 2 -i 0.3 -W 3 $VPN4_C
 check "mtu: lan ping -6 -s 1400: packet too big" \
-	says "$TOOBIG" ns lan ping -6 -s 1400 -c 2 -i 0.3 -W 2 $VPN6_C
+	output_has "$TOOBIG" ns lan ping -6 -s 1400 -c 2 -i 0.3 -W 2 $VPN6_C
 # the LAN now fragments to 1300 itself; reassembled by conntrack, the
 # packet is re-fragmented at that size on its way into the tunnel
 check "mtu: lan ping -6 -s 3000 (LAN fragments = tun MTU): answered" \

@@ -195,6 +195,15 @@ xfer() {
 	[ -n "$sent" ] && [ "$sent" = "$got" ]
 }
 
+# output_has REGEX CMD...: CMD's output (shown) matches REGEX, any case
+output_has() {
+	local pat=$1 out
+	shift
+	out=$("$@" 2>&1)
+	printf '%s\n' "$out"
+	grep -Eiq "$pat" <<<"$out"
+}
+
 # wait_for SECONDS CMD...: until CMD succeeds (polls every 0.3 s)
 wait_for() {
 	local end=$((SECONDS + $1))
