@@ -10,6 +10,10 @@
 #   dco        stock OpenVPN both ends with ovpn-dco-v2
 #   nf         patched OpenVPN --nf-fastpath both ends (server and client)
 #   nf-server  patched server --nf-fastpath, stock userspace client
+#   nf-scaled  the same with 1,000 more peers (and keys) installed in the
+#              server's instance and 10,000 tagged inner flows in
+#              conntrack, the traffic through the one real client; also
+#              records the slab memory each peer and each key takes
 #
 # Figures per path and cipher: TCP throughput with 1 and 4 streams, UDP
 # 1400-byte throughput, 64-byte UDP packets received per second, ping RTT
@@ -20,6 +24,7 @@
 #
 # Usage: guest-bench.sh --out DIR [--rounds N] [--secs S]
 #                       [--ciphers "AES-256-GCM ..."] [--paths "veth ..."]
+#                       [--figures tcp1]  (only TCP 1 stream and its CPU/GB)
 # Writes DIR/results.jsonl (one line per measurement) and DIR/paths.log.
 
 set -u
@@ -27,9 +32,9 @@ BENCH=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH/../selftests/lib.sh"
 source "$BENCH/../selftests/openvpn_pki.sh"
 
-OUT='' ROUNDS=3 SECS=6
+OUT='' ROUNDS=3 SECS=6 FIGURES=all
 CIPHERS="AES-256-GCM CHACHA20-POLY1305"
-PATHS="veth userspace dco nf nf-server"
+PATHS="veth userspace dco nf nf-server nf-scaled"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) OUT=$2; shift 2 ;;
@@ -37,15 +42,21 @@ while [ $# -gt 0 ]; do
 	--secs) SECS=$2; shift 2 ;;
 	--ciphers) CIPHERS=$2; shift 2 ;;
 	--paths) PATHS=$2; shift 2 ;;
+	--figures) FIGURES=$2; shift 2 ;;
 	*) echo "guest-bench: unknown option $1" >&2; exit 2 ;;
 	esac
 done
+case $FIGURES in
+all|tcp1) ;;
+*) echo "guest-bench: --figures takes all or tcp1" >&2; exit 2 ;;
+esac
 [ -n "$OUT" ] || { echo "guest-bench: --out DIR is required" >&2; exit 2; }
 
 OVPN_PATCHED=$TOP/build/openvpn-src/src/openvpn/openvpn
 OVPN_STOCK=/usr/sbin/openvpn
+PEERS=$TOP/selftests/tools/peers.py
 need_root
-need_cmd ip iperf3 ping jq openssl
+need_cmd ip iperf3 ping jq openssl conntrack
 for b in "$OVPN_PATCHED" "$OVPN_STOCK" "$NFOVPN"; do
 	[ -x "$b" ] || { echo "guest-bench: $b missing (make module userspace openvpn)" >&2; exit 2; }
 done
@@ -132,7 +143,42 @@ up() {
 		DST=10.8.0.1
 		start_pair "$OVPN_PATCHED" "$OVPN_STOCK" "$2" --disable-dco \
 			--nf-fastpath -- --disable-dco ;;
+	nf-scaled)
+		DST=10.8.0.1
+		start_pair "$OVPN_PATCHED" "$OVPN_STOCK" "$2" --disable-dco \
+			--nf-fastpath -- --disable-dco && scale_up "$2" ;;
 	esac
+}
+
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
+
+# scale_up CIPHER: 1,000 peers with keys beside the real client in the
+# server's instance (ids 50000.., nothing OpenVPN knows), then 10,000
+# inner flows to the client, each tagged in conntrack by its first packet
+scale_up() {
+	local ifx s0 s1 s2 n
+	wait_for 20 bash -c "ip netns exec srv $NFOVPN --json show tun0 |
+		jq -e '.instances[0].peers | length >= 1'" || return 1
+	ifx=$(ip -n srv -o link show tun0 | cut -d: -f1)
+	settle; s0=$(slab_kb)
+	ns srv python3 "$PEERS" add "$ifx" 50000 1000 >/dev/null || return 1
+	settle; s1=$(slab_kb)
+	ns srv python3 "$PEERS" keys "$ifx" 50000 1000 >/dev/null || return 1
+	settle; s2=$(slab_kb)
+	record nf-scaled "$1" "$r" mem_per_peer $(((s1 - s0) * 1024 / 1000)) B
+	record nf-scaled "$1" "$r" mem_per_key $(((s2 - s1) * 1024 / 1000)) B
+	ns srv python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.8.0.1", 0))
+for port in range(20000, 30000):
+    s.sendto(b"x", ("10.8.0.2", port))
+'
+	n=$(ns srv conntrack -L 2>/dev/null | grep -c 'helper=ovpn')
+	log "nf-scaled: 1000 extra peers and keys, $n tagged flows," \
+		"slab $s0 -> $s1 -> $s2 kB"
+	[ "$n" -ge 10000 ]
 }
 
 # the packets the intended path carried so far (a counter that only the
@@ -147,7 +193,7 @@ path_count() {
 	dco)
 		ip -n srv -d link show tun0 | grep -q ovpn-dco || { echo 0; return; }
 		ns srv cat /sys/class/net/tun0/statistics/rx_packets ;;
-	nf|nf-server)
+	nf|nf-server|nf-scaled)
 		ns srv "$NFOVPN" --json stats tun0 |
 			jq '[.instances[0].stats | .rx_packets, .tx_packets] | add // 0' ;;
 	esac
@@ -200,6 +246,7 @@ measure() {	# measure PATH CIPHER ROUND
 			"$(awk -v d=$((b1 - b0)) -v hz="$hz" -v m="$mbit" -v s="$SECS" \
 				'BEGIN { printf "%.2f", (d / hz) / (m * s / 8 / 1000) }')" s/GB
 	fi
+	[ "$FIGURES" = tcp1 ] && return 0
 	record "$p" "$c" "$r" tcp4 "$(tcp 4)" Mbit/s
 	read -r v b0 < <(udp 1400)
 	record "$p" "$c" "$r" udp1400 "${v:-0}" Mbit/s

@@ -25,9 +25,12 @@ FIGURES = [
     ("rtt_load_median", "ping RTT under TCP load, median ms", False),
     ("rtt_load_p99", "ping RTT under TCP load, p99 ms", False),
     ("cpu_per_gb", "guest CPU s per GB (TCP 1)", False),
+    ("mem_per_peer", "slab bytes per installed peer", False),
+    ("mem_per_key", "slab bytes per installed key", False),
 ]
-PATHS = ["veth", "userspace", "dco", "nf", "nf-server"]
-RATIOS = [("nf", "dco"), ("nf", "userspace"), ("nf-server", "userspace")]
+PATHS = ["veth", "userspace", "dco", "nf", "nf-server", "nf-scaled"]
+RATIOS = [("nf", "dco"), ("nf", "userspace"), ("nf-server", "userspace"),
+          ("nf-scaled", "nf-server")]
 
 
 def load(path):
@@ -100,7 +103,7 @@ def markdown(summary, title):
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     lines.append("Ratios above 1 favour the first path for throughput "
-                 "figures; for RTT and CPU figures lower is better.")
+                 "figures; for RTT, CPU and memory figures lower is better.")
     return "\n".join(lines) + "\n"
 
 
