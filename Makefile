@@ -11,6 +11,7 @@
 #   make style    checkpatch on the kernel sources
 #   make bench    every data path in one guest -> build/bench/ (~25 min)
 #   make fuzz     libFuzzer on the header parser and the replay window (~20 min)
+#   make deb      Debian packages nf-ovpn-dkms and nfovpn -> build/deb/
 #
 # KVER defaults to the running kernel when its build tree exists, otherwise
 # to the newest installed Debian linux-headers-*-amd64 (scripts/kver.sh).
@@ -22,7 +23,7 @@ export KVER
 
 SUBDIRS_USER := $(wildcard genl-tool selftests/tools tests/unit)
 
-.PHONY: all module sparse userspace openvpn check check-all demo deps style clean help bench fuzz
+.PHONY: all module sparse userspace openvpn check check-all demo deps style clean help bench fuzz deb
 
 all: module userspace openvpn
 
@@ -65,6 +66,10 @@ check-all: deps
 demo: deps
 	@bash scripts/demo.sh
 
+# Debian packages nf-ovpn-dkms and nfovpn in build/deb/, lintian-checked
+deb: deps
+	@bash scripts/deb.sh
+
 # libFuzzer on the parser and the replay window, 10 min each (make check
 # runs 30 s each)
 fuzz: deps
@@ -86,4 +91,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,16p' Makefile
+	@sed -n '3,17p' Makefile

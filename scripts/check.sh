@@ -140,6 +140,9 @@ stage_cmd "spec: nf_ovpn.yaml matches the uapi header" python3 scripts/check-spe
 [ -f genl-tool/Makefile ] || [ -f selftests/tools/Makefile ] &&
 	stage_cmd "build: userspace (-Wall -Wextra -Werror)" build_user
 stage_cmd "build: patched OpenVPN 2.6.14 (openvpn-patches/)" bash scripts/openvpn.sh
+stage_cmd "deb: nf-ovpn-dkms and nfovpn packages, lintian without errors" bash scripts/deb.sh
+stage_cmd "deb: DKMS builds the packaged module for 6.1 and 6.12, refuses 5.10" \
+	bash scripts/dkms-check.sh
 [ -f tests/unit/Makefile ] && stage_tests "unit" make -s -C tests/unit test
 [ -f genl-tool/Makefile ] && stage_tests "cli-unit" make -s -C genl-tool test
 [ -f selftests/tools/Makefile ] && stage_tests "peer-tool" make -s -C selftests/tools test

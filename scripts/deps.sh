@@ -12,7 +12,8 @@ PKGS="build-essential bc bison flex libelf-dev linux-headers-amd64 linux-image-a
       sparse jq python3-yaml nftables iptables procps psmisc dpkg-dev fakeroot git xz-utils
       liblzo2-dev liblz4-dev libpam0g-dev libpkcs11-helper1-dev
       libcap-ng-dev libcmocka-dev autoconf automake libtool python3-docutils
-      openvpn-dco-dkms dkms debootstrap dwarves zstd clang libclang-rt-14-dev"
+      openvpn-dco-dkms dkms debootstrap dwarves zstd clang libclang-rt-14-dev python3-prometheus-client
+      dh-dkms lintian"
 
 # "deps.sh bench": also what make bench draws its chart with
 [ "${1:-}" = bench ] && PKGS="$PKGS python3-matplotlib"
