@@ -601,6 +601,8 @@ enum nfo_action nfo_args_parse(int argc, char *const argv[],
 
 		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
 			cmd->json = true;
+		else if (!strcmp(a, "--prometheus"))
+			cmd->prometheus = true;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			help = true;
 		else if (!strcmp(a, "-V") || !strcmp(a, "--version"))
@@ -637,6 +639,14 @@ enum nfo_action nfo_args_parse(int argc, char *const argv[],
 		     nfo_verb_name(cmd->verb));
 		return NFO_USAGE_ERROR;
 	}
+	if (cmd->prometheus && cmd->verb != NFO_VERB_STATS) {
+		fail(cmd, "--prometheus is only for 'stats'");
+		return NFO_USAGE_ERROR;
+	}
+	if (cmd->prometheus && cmd->json) {
+		fail(cmd, "--prometheus and --json exclude each other");
+		return NFO_USAGE_ERROR;
+	}
 	if (parse_verb_args(&c))
 		return NFO_USAGE_ERROR;
 	return NFO_RUN;
@@ -648,7 +658,7 @@ static const char usage_show[] =
 	"Usage: nfovpn show [DEV [PEER-ID]] [--json]\n"
 	"Show instances, peers, key slots and counters (no key material).\n";
 static const char usage_stats[] =
-	"Usage: nfovpn stats [DEV [PEER-ID]] [--json]\n"
+	"Usage: nfovpn stats [DEV [PEER-ID]] [--json | --prometheus]\n"
 	"Print counters only, one per line: DEV PEER-ID|- COUNTER VALUE.\n";
 static const char usage_status[] =
 	"Usage: nfovpn status [--json]\n"

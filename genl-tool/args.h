@@ -71,6 +71,7 @@ struct nfo_inst_opts {
 struct nfo_cmd {
 	enum nfo_verb verb;
 	bool json;
+	bool prometheus;		/* stats only */
 	bool has_dev, has_peer_id;
 	char dev[IF_NAMESIZE];
 	uint32_t peer_id;

@@ -10,6 +10,7 @@
 #include "format.h"
 #include "msg.h"
 #include "parse.h"
+#include "prom.h"
 
 #define DUMP_RETRIES 3
 
@@ -172,7 +173,9 @@ int nfo_run_show(struct nfo_nl *nl, const struct nfo_cmd *cmd)
 	for (i = 0; i < g.n; i++)
 		qsort(g.insts[i].peers, g.insts[i].n_peers,
 		      sizeof(*g.insts[i].peers), cmp_peer);
-	if (cmd->verb == NFO_VERB_STATS)
+	if (cmd->verb == NFO_VERB_STATS && cmd->prometheus)
+		nfo_print_prometheus(stdout, g.insts, g.n);
+	else if (cmd->verb == NFO_VERB_STATS)
 		nfo_print_stats(stdout, g.insts, g.n, cmd->json);
 	else
 		nfo_print_show(stdout, g.insts, g.n, cmd->json);

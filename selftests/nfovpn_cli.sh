@@ -230,6 +230,17 @@ jq_ok '.instances[0].stats.rx_packets >= 0 and .instances[0].peers[0].stats.drop
 	"stats --json" nf stats --json
 says '^tun0 - rx_packets [0-9]+$' "stats: one counter per line" nf stats tun0
 says '^tun0 1 drop_auth [0-9]+$' "stats: peer counters" nf stats tun0 1
+says '^nf_ovpn_drops_total\{instance="tun0",peer="1",reason="auth"\} [0-9]+$' \
+	"stats --prometheus: per-peer drops by reason" nf stats --prometheus
+prom_parses() {
+	nf stats --prometheus >"$TMP/stats.prom" &&
+	/usr/bin/python3 "$TOP/genl-tool/tests/prom_parse.py" --live "$TMP/stats.prom"
+}
+if /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+	check "stats --prometheus: Prometheus' own parser takes it" prom_parses
+else
+	tap_ok "stats --prometheus parsed # SKIP python3-prometheus-client not installed"
+fi
 exits 1 "show of an unknown peer: exit 1" nf show tun0 99
 says 'no such peer 99 on tun0' "show of an unknown peer: named" nf show tun0 99
 

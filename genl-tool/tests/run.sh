@@ -42,6 +42,18 @@ else
 	n=$((n + 1)); echo "ok $n - jq checks # SKIP jq not installed"
 fi
 
+# the Prometheus sample through Prometheus' own parser
+# (Debian's python3, where python3-prometheus-client installs, even when
+# another python3 comes first in PATH)
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+if $py -c 'import prometheus_client' 2>/dev/null; then
+	$py tests/prom_parse.py "$out/stats.prom" >"$out/prom.out" 2>&1
+	result $? "prometheus_client parses stats.prom ($(tail -n 1 "$out/prom.out"))"
+else
+	n=$((n + 1)); echo "ok $n - prometheus parse # SKIP python3-prometheus-client not installed"
+fi
+
 # exit codes of the binary that need no kernel module
 exit_is() {	# exit_is CODE DESC ARGS...
 	want=$1 desc=$2
@@ -56,6 +68,8 @@ exit_is 0 "--version exits 0" --version
 exit_is 2 "unknown command exits 2" frobnicate
 exit_is 2 "missing arguments exit 2" peer add tun0
 exit_is 2 "bad option exits 2" show --bogus
+exit_is 2 "--prometheus outside stats exits 2" show --prometheus
+exit_is 2 "--prometheus with --json exits 2" stats --prometheus --json
 exit_is 2 "missing key file exits 2" key add tun0 1 slot primary key-id 0 \
 	key-file /nonexistent/key
 printf 'cipher AES-256-GCM\nencrypt-key zz\n' > "$out/bad.key"

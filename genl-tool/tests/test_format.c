@@ -7,6 +7,7 @@
 
 #include "format.h"
 #include "harness.h"
+#include "prom.h"
 
 static void fmt_bytes_units(void)
 {
@@ -309,6 +310,37 @@ static void fmt_stats(void)
 	nfo_inst_array_free(in, 2);
 }
 
+static void prom_fn(FILE *f, const void *arg)
+{
+	const struct sample_arg *a = arg;
+
+	nfo_print_prometheus(f, a->in, a->n);
+}
+
+static void fmt_prometheus(void)
+{
+	struct sample_arg a = { 0 };
+	struct nfo_inst *in;
+	char *out;
+
+	in = sample(&a.n);
+	a.in = in;
+	out = capture(prom_fn, &a);
+	CHECK(strstr(out, "# TYPE nf_ovpn_rx_packets_total counter\n") != NULL);
+	CHECK(strstr(out, "nf_ovpn_rx_packets_total{instance=\"tun0\",peer=\"7\"} 1000\n") != NULL);
+	CHECK(strstr(out, "nf_ovpn_drops_total{instance=\"tun0\",peer=\"7\",reason=\"no_key\"} 2\n") != NULL);
+	CHECK(strstr(out, "nf_ovpn_instance_rx_packets_total{instance=\"tun0\"} 1234\n") != NULL);
+	CHECK(strstr(out, "nf_ovpn_instance_drops_total{instance=\"tun0\",reason=\"loop\"} 4\n") != NULL);
+	CHECK(strstr(out, "nf_ovpn_instance_peers{instance=\"tun0\"} 2\n") != NULL);
+	/* a quote in a device name is escaped; no stats, no samples */
+	CHECK(strstr(out, "nf_ovpn_instance_peers{instance=\"tun\\\"x\"} 0\n") != NULL);
+	CHECK(strstr(out, "peer=\"8\"") == NULL);
+	CHECK(strstr(out, "instance=\"tun\\\"x\",") == NULL);
+	save("stats.prom", out);
+	free(out);
+	nfo_inst_array_free(in, 2);
+}
+
 static void status_fn(FILE *f, const void *arg)
 {
 	nfo_print_status(f, arg, true);
@@ -436,6 +468,7 @@ void test_format(void)
 	RUN(fmt_show_human);
 	RUN(fmt_keepalive_halves);
 	RUN(fmt_stats);
+	RUN(fmt_prometheus);
 	RUN(fmt_status_and_keys);
 	RUN(fmt_events);
 }
