@@ -16,6 +16,9 @@
 # (tools/nlraw.py --notify), exactly as the kernel would build it.  The
 # server must log it as already there, keep running, and the client must
 # keep working through the kernel.
+#
+# No key in the kernel: a client offloaded whose first KEY_NEW failed must
+# still get userspace's pings.
 
 source "$(dirname "$0")/lib.sh"
 
@@ -142,6 +145,32 @@ check "server still running" kill -0 "$SRV_PID"
 stop_client
 stop_server
 check "server gone: no instance left" \
+	wait_for 10 eval '[ "$(nf_count)" = 0 ]'
+
+# --- offloaded, but no key in the kernel: userspace keeps pinging ---------
+# The kernel pings only with a primary key.  When the first KEY_NEW fails
+# (the patched server's test hook NF_FASTPATH_TEST_FAIL makes it), the
+# client stays a kernel peer without keys, and userspace must keep sending
+# the pings, or the idle client (ping-restart 10, pushed by --keepalive
+# 2 10) restarts.
+export NF_FASTPATH_TEST_FAIL=key_new:1
+server_up
+unset NF_FASTPATH_TEST_FAIL
+check "stock client connected" start_client AES-256-GCM
+check "client offloaded" wait_for 10 srv_log_has 1 "nf-fastpath: .* offloaded (peer-id"
+check "its first KEY_NEW failed (the test hook)" \
+	srv_log_has 1 "installing a key failed on purpose"
+check_eq "the kernel holds no key for it" 0 \
+	"$(nfo --json show tun0 | jq '[.instances[0].peers[0].keys[]?] | length')"
+tx0=$(peer_stat keepalive_tx)
+sleep 16
+check_not "the idle client did not run into its ping-restart" \
+	grep -q "Inactivity timeout" "$TMP/cli.log"
+check "the tunnel works, in userspace" ns cli ping -c 2 -i 0.3 -W 3 $VPN4_S
+check_eq "the kernel sent no ping (it has no key)" "$tx0" "$(peer_stat keepalive_tx)"
+stop_client
+stop_server
+check "server gone again: no instance left" \
 	wait_for 10 eval '[ "$(nf_count)" = 0 ]'
 check "kernel log clean" dmesg_clean
 [ "$__tap_fail" = 0 ] || dump_logs
