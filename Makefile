@@ -4,14 +4,14 @@
 #   make          module (kmod/nf_ovpn.ko), CLI (genl-tool/nfovpn), test tools,
 #                 patched OpenVPN 2.6.14 (build/openvpn-src/src/openvpn/openvpn)
 #   make check    deps -> build (W=1, sparse; 6.1, 6.12, 7.x) -> unit tests
-#                 -> VM selftests (6.1 all, 6.12 a subset) (~45 min)
+#                 -> VM selftests (6.1 all, 6.12 a subset) (~50 min)
 #   make check-all  the same with every VM selftest on 6.1, 6.12 and 7.x
 #   make demo     boots a guest and shows the fast path working
 #   make deps     installs the Debian packages everything needs
 #   make style    checkpatch on the kernel sources
 #   make bench    every data path in one guest -> build/bench/ (~25 min)
 #   make fuzz     libFuzzer on the header parser and the replay window (~20 min)
-#   make deb      Debian packages nf-ovpn-dkms and nfovpn -> build/deb/
+#   make deb      Debian packages nf-ovpn-dkms, nfovpn, openvpn+nf -> build/deb/
 #
 # KVER defaults to the running kernel when its build tree exists, otherwise
 # to the newest installed Debian linux-headers-*-amd64 (scripts/kver.sh).
@@ -66,9 +66,10 @@ check-all: deps
 demo: deps
 	@bash scripts/demo.sh
 
-# Debian packages nf-ovpn-dkms and nfovpn in build/deb/, lintian-checked
+# Debian packages nf-ovpn-dkms, nfovpn and the patched openvpn in
+# build/deb/, lintian-checked (make check builds the first two)
 deb: deps
-	@bash scripts/deb.sh
+	@bash scripts/deb.sh --openvpn
 
 # libFuzzer on the parser and the replay window, 10 min each (make check
 # runs 30 s each)

@@ -34,15 +34,6 @@ source "$(dirname "$0")/datapath_lib.sh"
 need_cmd nft
 
 dp_setup
-K0=$TMP/k0
-"$OVPN_PEER" genkey AES-256-GCM >"$K0"
-
-# the instance on tun0 with the client as peer 1
-inst_up() {
-	nfo instance add tun0 port $PORT &&
-	add_peer 4 &&
-	nfo key add tun0 1 slot primary key-id 0 key-file "$K0"
-}
 
 check "instance, peer 1 and its key" inst_up
 start_cli "$K0" v2 4

@@ -29,12 +29,6 @@ if ! modprobe -q nf_conntrack_ftp || ! modprobe -q nf_nat_ftp; then
 fi
 
 dp_setup
-K0=$TMP/k0
-"$OVPN_PEER" genkey AES-256-GCM >"$K0"
-inst_up() {
-	nfo instance add tun0 port $PORT && add_peer 4 &&
-	nfo key add tun0 1 slot primary key-id 0 key-file "$K0"
-}
 check "instance, peer 1 and its key" inst_up
 start_cli "$K0" v2 4
 check_eq "client tunnel up" 0 $?

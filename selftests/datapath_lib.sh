@@ -16,6 +16,7 @@ SRV6=2001:db8::1 CLI6=2001:db8::2
 VPN4_S=10.8.0.1 VPN4_C=10.8.0.2
 VPN6_S=fd00:8::1 VPN6_C=fd00:8::2
 PORT=1194 CPORT=1195
+K0=$TMP/k0
 HOLD_PID='' SINK_PID='' TUN_PID=''
 
 cleanup() {
@@ -168,6 +169,7 @@ dp_setup() {
 	tun_hold
 	check "srv: tun0 held like OpenVPN holds it" test $? = 0
 
+	"$OVPN_PEER" genkey AES-256-GCM >"$K0"
 	ip netns exec srv "$OVPN_PEER" sink --local "[::]:$PORT" --timeout 3600 >"$TMP/sink.log" &
 	SINK_PID=$!
 	check "srv: sink holds UDP $PORT" wait_udp srv $PORT
@@ -213,6 +215,13 @@ stop_cli() {
 	TUN_PID=
 	ip -n cli link del tun1 2>/dev/null
 	true
+}
+
+# inst_up: the instance on tun0, peer 1 (the client, over IPv4) with key
+# $K0 (dp_setup made it) as its primary
+inst_up() {
+	nfo instance add tun0 port $PORT && add_peer 4 &&
+	nfo key add tun0 1 slot primary key-id 0 key-file "$K0"
 }
 
 # add_peer OUTER: peer 1 at the client's outer address

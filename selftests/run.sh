@@ -9,7 +9,9 @@
 # Every test runs on 6.1.  Another line runs the tests whose third field in
 # tests.list names it (e.g. "6.12,7"), or every test when NFOVPN_ALL=1
 # (make check-all).  A third field "=LINES" names the only kernels a test
-# runs on (what needs a driver only newer kernels have).  A guest boots one kernel, so the work is cut into
+# runs on (what needs a driver only newer kernels have); "all" keeps a
+# test for make check-all (too long for make check's budget).  A guest
+# boots one kernel, so the work is cut into
 # guests per kernel; the guests run in as many slots side by side as the
 # host has cores (at most 4; NFOVPN_VM_SHARDS overrides), because a TCG
 # guest runs on one host thread.  The cut balances the seconds tests.list
@@ -34,45 +36,63 @@ else
 	n=${NFOVPN_VM_SHARDS:-$(nproc)}
 	[ "$n" -ge 1 ] 2>/dev/null || n=1
 	[ "$n" -gt 4 ] && n=4
-	# contiguous runs of (line, test) onto slots of about equal seconds;
-	# a test that would more than half overflow its slot opens the next
+	# (line, test) pairs onto slots of about equal seconds
 	awk -v n="$n" -v lines="${NFOVPN_KERNELS:-6.1 6.12}" \
 	    -v all="${NFOVPN_ALL:-0}" '
 		!/^#/ && NF {
 			t[++c] = $1; w[c] = ($2 == "" ? 60 : $2)
-			# "=LINES": on those kernels only, in every mode
+			# "=LINES": on those kernels only, in every mode;
+			# "all": in make check-all only (every kernel)
 			only[c] = substr($3, 1, 1) == "="
 			on[c] = "," (only[c] ? substr($3, 2) : $3) ","
+			allonly[c] = $3 == "all"
 		}
 		END {
 			nl = split(lines, L, " ")
 			for (k = 1; k <= nl; k++)
 				for (i = 1; i <= c; i++)
-					if (index(on[i], "," L[k] ",") ||
+					if (allonly[i] && all != 1)
+						continue
+					else if (index(on[i], "," L[k] ",") ||
 					    (!only[i] && (L[k] == "6.1" || all == 1))) {
 						m++; il[m] = L[k]; it[m] = t[i]
 						iw[m] = w[i]; total += w[i]
 					}
-			cap = total / n
-			s = 1
-			for (j = 1; j <= m; j++) {
-				if (load[s] > 0 && load[s] + iw[j] / 2 > cap && s < n)
-					s++
-				load[s] += iw[j]
-				# no guest longer than about 25 minutes: one that
-				# hangs late loses less, and its timeout stays apart
-				# from a slow but healthy run
-				b = s " " il[j]
-				g = b " " gen[b] + 0
-				if ((g in guest) && gl[guest[g]] + iw[j] > 1500)
-					g = b " " ++gen[b]
-				if (!(g in guest)) {
-					guest[g] = ++ng
-					order[ng] = g
-				}
-				tests[guest[g]] = tests[guest[g]] " " it[j]
-				gl[guest[g]] += iw[j]
+			# longest first onto the least loaded slot: slots end
+			# within about one test of each other
+			for (j = 1; j <= m; j++)
+				done[j] = 0
+			for (r = 1; r <= m; r++) {
+				b = 0
+				for (j = 1; j <= m; j++)
+					if (!done[j] && (!b || iw[j] > iw[b]))
+						b = j
+				done[b] = 1
+				s = 1
+				for (q = 2; q <= n; q++)
+					if (load[q] < load[s])
+						s = q
+				slot[b] = s
+				load[s] += iw[b]
 			}
+			# per slot, one kernel after another, tests in list
+			# order; no guest longer than about 25 minutes: one
+			# that hangs late loses less, and its timeout stays
+			# apart from a slow but healthy run
+			for (s = 1; s <= n; s++)
+				for (k = 1; k <= nl; k++) {
+					g = 0
+					for (j = 1; j <= m; j++) {
+						if (slot[j] != s || il[j] != L[k])
+							continue
+						if (!g || gl[g] + iw[j] > 1500) {
+							g = ++ng
+							order[g] = s " " L[k]
+						}
+						tests[g] = tests[g] " " it[j]
+						gl[g] += iw[j]
+					}
+				}
 			for (k = 1; k <= ng; k++) {
 				split(order[k], o, " ")
 				print o[1] " " o[2] tests[k]

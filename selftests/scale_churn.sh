@@ -20,12 +20,6 @@ N=${SCALE_PEERS:-10000}
 SECS=${SCALE_SECS:-30}
 
 dp_setup
-K0=$TMP/k0
-"$OVPN_PEER" genkey AES-256-GCM >"$K0"
-inst_up() {
-	nfo instance add tun0 port $PORT && add_peer 4 &&
-	nfo key add tun0 1 slot primary key-id 0 key-file "$K0"
-}
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
 peers_are() { [ "$(nfo --json status | jq -r .peers)" = "$1" ]; }

@@ -29,28 +29,23 @@ Half of the flip, extend and frag datagrams also get a fresh packet-id, so
 that they pass the replay check and fail authentication instead.  Prints
 one line: the count of each shape sent.
 """
+import os
 import random
 import socket
 import struct
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from udpcraft import csum  # noqa: E402
+
 SHAPES = ["replay", "flip", "trunc", "extend", "peerid", "keyid", "opcode",
           "garbage", "frag", "pad", "udplen", "csum"]
-
-
-def csum16(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def udp_csum(src, dst, udp):
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
         struct.pack("!BBH", 0, 17, len(udp))
-    c = csum16(pseudo + udp)
+    c = csum(pseudo + udp)
     return c or 0xffff
 
 

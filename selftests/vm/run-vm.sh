@@ -52,7 +52,10 @@ command -v qemu-system-x86_64 >/dev/null ||
 initrd=$top/build/vm/initramfs-$kver.cpio.gz
 if [ ! -f "$initrd" ] || [ "$here/stage1-init" -nt "$initrd" ] ||
    [ "$here/initramfs.sh" -nt "$initrd" ]; then
-	"$here/initramfs.sh" "$kver" "$initrd" "$modroot" || exit 1
+	# built aside and renamed: guests started side by side may both
+	# build it, and none may boot a half-written one
+	"$here/initramfs.sh" "$kver" "$initrd.$$" "$modroot" &&
+		mv -f "$initrd.$$" "$initrd" || { rm -f "$initrd.$$"; exit 1; }
 fi
 
 res=$top/build/vm/$name
