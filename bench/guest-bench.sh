@@ -150,8 +150,6 @@ up() {
 	esac
 }
 
-slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
-settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
 
 # scale_up CIPHER: 1,000 peers with keys beside the real client in the
 # server's instance (ids 50000.., nothing OpenVPN knows), then 10,000

@@ -162,6 +162,6 @@ done
 MON_A='' MON_B='' MON_U=''
 check "iA deleted" ip netns del iA
 check_eq "every object freed" 0 \
-	"$(for _ in $(seq 30); do n=$(nf_count); [ "$n" = 0 ] && break; sleep 0.2; done; echo "$n")"
+	"$(nf_count_settled)"
 check "kernel log clean" dmesg_clean
 tap_done

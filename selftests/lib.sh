@@ -117,6 +117,22 @@ unload_module() {
 # nf_count: instances + peers + keys the module holds, in every netns
 nf_count() { "$NFOVPN" status --json | jq -r '.instances+.peers+.keys'; }
 
+# nf_count_settled: nf_count once it reached 0, or after 6 s (objects are
+# freed after an RCU grace period, netns teardown is deferred)
+nf_count_settled() {
+	local n _
+	for _ in $(seq 30); do
+		n=$(nf_count)
+		[ "$n" = 0 ] && break
+		sleep 0.2
+	done
+	echo "$n"
+}
+
+# slab_kb: the kernel's slab memory in kB; settle first for a steady figure
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
+
 # veth_pair SRV_ADDR CLI_ADDR: namespaces srv and cli joined by veth0 (srv)
 # and veth1 (cli), each with its /24 address, links and lo up
 veth_pair() {

@@ -40,7 +40,7 @@ check "the kernel still takes a valid request" \
 		 ip netns exec nz $NFOVPN peer add tun0 9 remote 10.0.0.9 1194"
 ip netns del nz
 check_eq "the namespace gone: every object freed" 0 \
-	"$(for _ in $(seq 30); do n=$(nf_count); [ "$n" = 0 ] && break; sleep 0.2; done; echo "$n")"
+	"$(nf_count_settled)"
 check "the module unloads" unload_module
 check "kernel log clean" dmesg_clean
 tap_done

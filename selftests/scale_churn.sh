@@ -20,8 +20,6 @@ N=${SCALE_PEERS:-10000}
 SECS=${SCALE_SECS:-30}
 
 dp_setup
-slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
-settle() { sync; echo 2 >/proc/sys/vm/drop_caches; sleep 1; }
 peers_are() { [ "$(nfo --json status | jq -r .peers)" = "$1" ]; }
 instances_are() { [ "$(nfo --json status | jq -r .instances)" = "$1" ]; }
 # refill: the instance again, on whatever tun0 is now, with N peers and keys
